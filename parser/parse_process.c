@@ -1,0 +1,145 @@
+/* config.json's process object, also the whole of an `exec --process` file. */
+#include "parser/parse.h"
+
+static int parse_console_size(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_console_size *cs = out;
+
+	if (kp_u64(ctx, jv, "height", KP_REQUIRED, &cs->height) < 0)
+		return -1;
+	return kp_u64(ctx, jv, "width", KP_REQUIRED, &cs->width) < 0 ? -1 : 0;
+}
+
+static int parse_user(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_user *u = out;
+
+	if (kp_u32(ctx, jv, "uid", KP_REQUIRED, &u->uid) < 0 ||
+	    kp_u32(ctx, jv, "gid", KP_REQUIRED, &u->gid) < 0 ||
+	    kp_opt_u32(ctx, jv, "umask", &u->umask) < 0 ||
+	    kp_u32v(ctx, jv, "additionalGids", &u->additional_gids) < 0)
+		return -1;
+	return kp_str(ctx, jv, "username", KP_OPTIONAL, &u->username) < 0 ? -1 : 0;
+}
+
+/* A capability set: names to a bit mask. */
+static int cap_item_set(struct kp_ctx *ctx, json_object *jv, const char *key, uint64_t *mask)
+{
+	struct kk_strv names = {0};
+
+	if (kp_strv(ctx, jv, key, KP_OPTIONAL, &names) < 0)
+		return -1;
+	for (size_t i = 0; i < names.n; i++) {
+		int64_t cap;
+
+		if (kk_vocab_lookup(&kk_vocab_capability, names.v[i], &cap) < 0) {
+			size_t mark = kp_push_key(ctx, key);
+
+			kp_push_index(ctx, i);
+			kp_fail(ctx, "unknown capability \"%s\"", names.v[i]);
+			kp_pop(ctx, mark);
+			return -1;
+		}
+		*mask |= UINT64_C(1) << cap;
+	}
+	return 0;
+}
+
+static int parse_capabilities(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_capabilities *c = out;
+
+	if (cap_item_set(ctx, jv, "bounding", &c->bounding) < 0 ||
+	    cap_item_set(ctx, jv, "effective", &c->effective) < 0 ||
+	    cap_item_set(ctx, jv, "inheritable", &c->inheritable) < 0 ||
+	    cap_item_set(ctx, jv, "permitted", &c->permitted) < 0)
+		return -1;
+	return cap_item_set(ctx, jv, "ambient", &c->ambient);
+}
+
+static int parse_rlimit(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_rlimit *r = out;
+
+	if (kp_enum(ctx, jv, "type", KP_REQUIRED, &kk_vocab_rlimit, &r->type) < 0 ||
+	    kp_u64(ctx, jv, "soft", KP_REQUIRED, &r->soft) < 0)
+		return -1;
+	return kp_u64(ctx, jv, "hard", KP_REQUIRED, &r->hard) < 0 ? -1 : 0;
+}
+
+static int parse_scheduler(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_scheduler *s = out;
+
+	if (kp_enum(ctx, jv, "policy", KP_REQUIRED, &kk_vocab_sched_policy, &s->policy) < 0 ||
+	    kp_opt_i32(ctx, jv, "nice", &s->nice) < 0 ||
+	    kp_opt_i32(ctx, jv, "priority", &s->priority) < 0 ||
+	    kp_flags(ctx, jv, "flags", &kk_vocab_sched_flag, &s->flags) < 0 ||
+	    kp_opt_u64(ctx, jv, "runtime", &s->runtime) < 0 ||
+	    kp_opt_u64(ctx, jv, "deadline", &s->deadline) < 0)
+		return -1;
+	return kp_opt_u64(ctx, jv, "period", &s->period) < 0 ? -1 : 0;
+}
+
+static int parse_io_priority(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_io_priority *p = out;
+
+	if (kp_enum(ctx, jv, "class", KP_REQUIRED, &kk_vocab_ioprio_class, &p->klass) < 0)
+		return -1;
+	return kp_i32(ctx, jv, "priority", KP_OPTIONAL, &p->priority) < 0 ? -1 : 0;
+}
+
+static int parse_cpu_affinity(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_cpu_affinity *a = out;
+
+	if (kp_str(ctx, jv, "initial", KP_OPTIONAL, &a->initial) < 0)
+		return -1;
+	return kp_str(ctx, jv, "final", KP_OPTIONAL, &a->final) < 0 ? -1 : 0;
+}
+
+static int parse_scalars(struct kp_ctx *ctx, json_object *jv, struct kk_process *p)
+{
+	if (kp_bool(ctx, jv, "terminal", &p->terminal) < 0 ||
+	    kp_str(ctx, jv, "cwd", KP_REQUIRED, &p->cwd) < 0 ||
+	    kp_strv(ctx, jv, "env", KP_OPTIONAL, &p->env) < 0 ||
+	    kp_strv(ctx, jv, "args", KP_OPTIONAL, &p->args) < 0 ||
+	    kp_str(ctx, jv, "commandLine", KP_OPTIONAL, &p->command_line) < 0 ||
+	    kp_str(ctx, jv, "apparmorProfile", KP_OPTIONAL, &p->apparmor_profile) < 0 ||
+	    kp_bool(ctx, jv, "noNewPrivileges", &p->no_new_privileges) < 0 ||
+	    kp_opt_i32(ctx, jv, "oomScoreAdj", &p->oom_score_adj) < 0)
+		return -1;
+	return kp_str(ctx, jv, "selinuxLabel", KP_OPTIONAL, &p->selinux_label) < 0 ? -1 : 0;
+}
+
+#define SUB(key, type, fn, field)                                                                  \
+	kp_object(ctx, jv, key, KP_OPTIONAL, sizeof(type), fn, (const void **)&p->field)
+
+static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_process *p)
+{
+	const void *rlimits = NULL;
+
+	if (SUB("consoleSize", struct kk_console_size, parse_console_size, console_size) < 0 ||
+	    SUB("user", struct kk_user, parse_user, user) < 0 ||
+	    SUB("capabilities", struct kk_capabilities, parse_capabilities, capabilities) < 0 ||
+	    SUB("scheduler", struct kk_scheduler, parse_scheduler, scheduler) < 0 ||
+	    SUB("ioPriority", struct kk_io_priority, parse_io_priority, io_priority) < 0 ||
+	    SUB("execCPUAffinity", struct kk_cpu_affinity, parse_cpu_affinity,
+		exec_cpu_affinity) < 0)
+		return -1;
+	if (kp_array(ctx, jv, "rlimits", KP_OPTIONAL, sizeof(struct kk_rlimit), parse_rlimit,
+		     &rlimits, &p->n_rlimits) < 0)
+		return -1;
+	p->rlimits = rlimits;
+	return 0;
+}
+
+int kp_parse_process(struct kp_ctx *ctx, json_object *jv, void *out)
+{
+	struct kk_process *p = out;
+
+	if (parse_scalars(ctx, jv, p) < 0)
+		return -1;
+	return parse_objects(ctx, jv, p);
+}

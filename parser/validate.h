@@ -1,0 +1,39 @@
+/* Private to parser/: semantic checks on a built model, one function per
+ * spec section. They use the same context as the readers (ctx->arena is
+ * unused) so errors carry the same JSON paths. Each returns 0 or -1. */
+#ifndef KK_PARSER_VALIDATE_H
+#define KK_PARSER_VALIDATE_H
+
+#include "parser/read.h"
+
+int kv_spec(struct kp_ctx *ctx, const struct kk_spec *spec);
+int kv_process(struct kp_ctx *ctx, const struct kk_process *process);
+int kv_linux(struct kp_ctx *ctx, const struct kk_linux *linux_);
+int kv_resources(struct kp_ctx *ctx, const struct kk_resources *resources);
+int kv_seccomp(struct kp_ctx *ctx, const struct kk_seccomp *seccomp);
+int kv_state(struct kp_ctx *ctx, const struct kk_state *state);
+
+/* Shared rules. */
+int kv_absolute(struct kp_ctx *ctx, const char *key, const char *path);
+int kv_id_mappings(struct kp_ctx *ctx, const char *key, const struct kk_id_mappings *maps);
+int kv_env(struct kp_ctx *ctx, const char *key, const struct kk_strv *env);
+int kv_absolute_list(struct kp_ctx *ctx, const char *key, const struct kk_strv *paths);
+
+/* kp_push_key + check + kp_pop around one call. */
+#define KV_AT(ctx, key, call)                                                                      \
+	({                                                                                         \
+		size_t kv_mark_ = kp_push_key(ctx, key);                                           \
+		int kv_r_ = (call);                                                                \
+		kp_pop(ctx, kv_mark_);                                                             \
+		kv_r_;                                                                             \
+	})
+
+#define KV_AT_INDEX(ctx, index, call)                                                              \
+	({                                                                                         \
+		size_t kv_mark_ = kp_push_index(ctx, index);                                       \
+		int kv_r_ = (call);                                                                \
+		kp_pop(ctx, kv_mark_);                                                             \
+		kv_r_;                                                                             \
+	})
+
+#endif

@@ -1,0 +1,115 @@
+/* kakoi: the command line. Global flags, then one verb (cli/). The only
+ * place that prints an error and the only place that exits. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "runtime/cli/cli.h"
+
+static const struct kk_verb *const verbs[] = {&kk_verb_spec, &kk_verb_validate};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: kakoi [--root DIR] [--log FILE] [--log-format text|json] [--debug] "
+		     "COMMAND [ARGS]\n       kakoi --version\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-50s %s\n", verbs[i]->usage, verbs[i]->summary);
+}
+
+int kk_cli_usage(struct kk_error *err, const struct kk_verb *verb, const char *what)
+{
+	return kk_error_set(err, KK_ERR_USAGE, "%s: %s; usage: kakoi %s", verb->name, what,
+			    verb->usage);
+}
+
+enum global_opt { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_ROOTLESS,
+		  OPT_SYSTEMD_CGROUP, OPT_VERSION, OPT_HELP };
+
+static int set_global(int c, struct kk_globals *g, struct kk_error *err)
+{
+	switch (c) {
+	case OPT_ROOT: g->root = optarg; return 0;
+	case OPT_LOG: g->log_path = optarg; return 0;
+	case OPT_LOG_FORMAT:
+		if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
+			return kk_error_set(err, KK_ERR_USAGE,
+					    "--log-format: \"%s\" is not text or json", optarg);
+		g->log_format = optarg;
+		return 0;
+	case OPT_DEBUG: g->debug = true; return 0;
+	/* runc's --rootless takes a value (true|false|auto); accept it so engines' lines work. */
+	case OPT_ROOTLESS: g->rootless = optarg == NULL || strcmp(optarg, "false") != 0; return 0;
+	case OPT_SYSTEMD_CGROUP: g->systemd_cgroup = true; return 0;
+	default:
+		return kk_error_set(err, KK_ERR_USAGE, "unknown global flag; see kakoi --help");
+	}
+}
+
+/* Returns the index of the verb's name in argv, 0 for --version/--help handled here. */
+static int parse_globals(int argc, char **argv, struct kk_globals *g, struct kk_error *err)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+		{"debug", no_argument, NULL, OPT_DEBUG},
+		{"rootless", optional_argument, NULL, OPT_ROOTLESS},
+		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{"help", no_argument, NULL, OPT_HELP},
+		{0}};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		if (c == OPT_VERSION || c == 'v') {
+			kk_cli_version(stdout);
+			return 0;
+		}
+		if (c == OPT_HELP || c == 'h') {
+			print_usage(stdout);
+			return 0;
+		}
+		if (set_global(c, g, err) < 0)
+			return -1;
+	}
+	if (optind >= argc)
+		return kk_error_set(err, KK_ERR_USAGE, "no command given; see kakoi --help");
+	return optind;
+}
+
+static const struct kk_verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i]->name, name) == 0)
+			return verbs[i];
+	return NULL;
+}
+
+static int run(int argc, char **argv, struct kk_error *err)
+{
+	struct kk_globals g = {.root = KK_DEFAULT_ROOT, .log_format = "text"};
+	const struct kk_verb *verb;
+	int at = parse_globals(argc, argv, &g, err);
+
+	if (at <= 0)
+		return at;
+	verb = find_verb(argv[at]);
+	if (verb == NULL)
+		return kk_error_set(err, KK_ERR_USAGE, "unknown command \"%s\"; see kakoi --help",
+				    argv[at]);
+	return verb->run(&g, argc - at, argv + at, err);
+}
+
+int main(int argc, char **argv)
+{
+	struct kk_error err = {0};
+
+	if (run(argc, argv, &err) < 0) {
+		fprintf(stderr, "kakoi: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}

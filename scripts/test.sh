@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Run all of kakoi's tests. This is the command the README and .ci/run use.
+#
+#   scripts/test.sh [TARGET_PATTERN...]     (default pattern: //...)
+#
+# Steps:
+#   1. scripts/setup.sh (installs missing Debian packages; silent otherwise)
+#   2. bazel test for each configuration in $KAKOI_TEST_CONFIGS
+#      (default: "default asan"; "default" means no --config; set it to
+#      the empty string to skip bazel)
+#   3. scripts/fuzz.sh, if present and executable, with FUZZ_SECONDS
+#      (default 10) -- skipped when FUZZ_SECONDS=0
+#
+# Every test target counts once per configuration, every fuzz target once.
+# The last line printed is always exactly "N passed, M failed"; the exit
+# status is non-zero if anything failed, including a build failure or a
+# setup/fuzz script that fails without reporting a result.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CONFIGS=${KAKOI_TEST_CONFIGS-default asan}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+if (($# > 0)); then
+	TARGETS=("$@")
+else
+	TARGETS=(//...)
+fi
+
+LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/kakoi-test.XXXXXX")
+echo "test.sh: logs in $LOGDIR"
+
+passed=0
+failed=0
+flaky=0
+
+finish() {
+	if ((flaky > 0)); then
+		echo "test.sh: note: $flaky test(s) were FLAKY (counted as passed)"
+	fi
+	echo "$passed passed, $failed failed"
+	if ((failed > 0)); then
+		exit 1
+	fi
+	exit 0
+}
+
+# --- 1. setup ---------------------------------------------------------------
+if ! scripts/setup.sh 2>&1 | tee "$LOGDIR/setup.log"; then
+	echo "test.sh: scripts/setup.sh failed" >&2
+	failed=$((failed + 1))
+	finish
+fi
+
+# --- 2. bazel test ----------------------------------------------------------
+# Parse Bazel's test summary lines, e.g.
+#   //parser:spec_test                  PASSED in 0.1s
+#   //parser:spec_test         (cached) PASSED in 0.1s
+#   //runtime:run_test      (1/2 cached) FLAKY, failed in 1 out of 2 in 0.1s
+#   //runtime:run_test                  FAILED in 2.0s
+#   //runtime:run_test                  FAILED TO BUILD
+#   //runtime:run_test                  TIMEOUT in 60.0s
+#   //runtime:run_test                  NO STATUS
+#   //runtime:run_test                  FLAKY, failed in 1 out of 2 in 0.1s
+# PASSED and FLAKY count as passed (as Bazel does), SKIPPED (incompatible
+# target) is ignored, anything else counts as failed.
+count_bazel_results() {
+	local log=$1 status
+	local p=0 f=0 fl=0
+	while read -r status; do
+		case "$status" in
+		PASSED) p=$((p + 1)) ;;
+		FLAKY) p=$((p + 1)) fl=$((fl + 1)) ;;
+		SKIPPED) ;;
+		*) f=$((f + 1)) ;;
+		esac
+	done < <(
+		# Only the summary after the last "INFO: Elapsed time" line; test
+		# output printed earlier (--test_output=errors) is ignored.
+		awk '/^INFO: Elapsed time/ { n = NR } { line[NR] = $0 }
+		     END { for (i = n + 1; n && i <= NR; i++) print line[i] }' "$log" |
+			sed -nE 's/^(\/\/|@)[^[:space:]]+[[:space:]]+(\([^)]*\)[[:space:]]+)?([A-Z][A-Z ]*[A-Z]).*$/\3/p'
+	)
+	echo "$p $f $fl"
+}
+
+for config in $CONFIGS; do
+	args=()
+	if [[ "$config" != "default" ]]; then
+		args+=("--config=$config")
+	fi
+	log="$LOGDIR/bazel-test-$config.log"
+	echo "test.sh: bazel test ${args[*]} ${TARGETS[*]}"
+	bazel test "${args[@]}" --keep_going --test_output=errors --test_summary=short \
+		--curses=no --color=no \
+		-- "${TARGETS[@]}" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+
+	read -r p f fl < <(count_bazel_results "$log")
+	case "$rc" in
+	0) ;;
+	4) echo "test.sh: [$config] no test targets found" ;; # build OK, no tests
+	*)
+		# 1: build failed, 3: tests failed, other: bazel itself failed.
+		# A build failure outside any test's dependencies produces no
+		# summary line, so make sure it still counts.
+		if ((f == 0)); then
+			echo "test.sh: [$config] bazel exited with status $rc" >&2
+			f=1
+		fi
+		;;
+	esac
+	echo "test.sh: [$config] $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	flaky=$((flaky + fl))
+done
+
+# --- 3. fuzzing -------------------------------------------------------------
+if [[ -x scripts/fuzz.sh && "$FUZZ_SECONDS" != "0" ]]; then
+	log="$LOGDIR/fuzz.log"
+	echo "test.sh: scripts/fuzz.sh (FUZZ_SECONDS=$FUZZ_SECONDS)"
+	scripts/fuzz.sh 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^fuzz [^[:space:]]+: ok' "$log")
+	f=$(grep -cE '^fuzz [^[:space:]]+: FAIL' "$log")
+	if ((rc != 0 && f == 0)); then
+		echo "test.sh: scripts/fuzz.sh exited with status $rc" >&2
+		f=1
+	fi
+	echo "test.sh: [fuzz] $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+fi
+
+finish
