@@ -9,7 +9,7 @@
 #include "parser/image.h"
 #include "parser/layout.h"
 #include "parser/limits.h"
-#include "parser/validate.h"
+#include "parser/utf8.h"
 
 struct dec {
 	unsigned char *base;
@@ -55,6 +55,8 @@ static int relocate_string(struct dec *d, const char **slot)
 		return -1;
 	nul = memchr(d->base + off, '\0', d->size - off);
 	if (nul == NULL || target(d, off, (size_t)(nul - d->base) - off + 1, 1) == NULL)
+		return -1;
+	if (!kk_utf8_valid((const char *)d->base + off, (size_t)(nul - d->base) - off))
 		return -1;
 	*slot = (const char *)(d->base + off);
 	return 0;

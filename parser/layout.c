@@ -31,9 +31,9 @@
 /* A type's name is its symbol without "t_": errors read "spec.root: ...". */
 #define TYPE(sym, T, ...)                                                                          \
 	static const struct kk_field sym##_fields[] = {__VA_ARGS__};                               \
-	static const struct kk_type sym = {#sym + 2, sizeof(T), alignof(T), sym##_fields,          \
+	static const struct kk_type sym = {&#sym[2], sizeof(T), alignof(T), sym##_fields,          \
 					   sizeof(sym##_fields) / sizeof(sym##_fields[0])}
-#define LEAF(sym, T) static const struct kk_type sym = {#sym + 2, sizeof(T), alignof(T), NULL, 0}
+#define LEAF(sym, T) static const struct kk_type sym = {&#sym[2], sizeof(T), alignof(T), NULL, 0}
 
 TYPE(t_kv, struct kk_kv, STR_REQ(struct kk_kv, key), STR_REQ(struct kk_kv, value));
 LEAF(t_id_mapping, struct kk_id_mapping);

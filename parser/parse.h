@@ -12,7 +12,9 @@ int kp_parse_state(struct kp_ctx *ctx, json_object *jv, void *out);    /* struct
 int kp_parse_linux(struct kp_ctx *ctx, json_object *jv, void *out);    /* struct kk_linux */
 int kp_parse_resources(struct kp_ctx *ctx, json_object *jv, void *out); /* struct kk_resources */
 int kp_parse_seccomp(struct kp_ctx *ctx, json_object *jv, void *out);  /* struct kk_seccomp */
-int kp_parse_id_mapping(struct kp_ctx *ctx, json_object *jv, void *out); /* struct kk_id_mapping */
+/* The optional array of id mappings at key (linux and mounts share it). */
+int kp_parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
+			 struct kk_id_mappings *out);
 
 /* Parses bytes of the given kind into a tree in ctx->arena (not yet validated). */
 const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len);

@@ -11,17 +11,6 @@ static int parse_root(struct kp_ctx *ctx, json_object *jv, void *out)
 	return kp_bool(ctx, jv, "readonly", &root->readonly) < 0 ? -1 : 0;
 }
 
-static int parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
-			     struct kk_id_mappings *out)
-{
-	const void *v = NULL;
-	int r = kp_array(ctx, jv, key, KP_OPTIONAL, sizeof(struct kk_id_mapping),
-			 kp_parse_id_mapping, &v, &out->n);
-
-	out->v = v;
-	return r < 0 ? -1 : 0;
-}
-
 static int parse_mount(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_mount *m = out;
@@ -31,9 +20,9 @@ static int parse_mount(struct kp_ctx *ctx, json_object *jv, void *out)
 	    kp_str(ctx, jv, "type", KP_OPTIONAL, &m->type) < 0 ||
 	    kp_strv(ctx, jv, "options", KP_OPTIONAL, &m->options) < 0)
 		return -1;
-	if (parse_id_mappings(ctx, jv, "uidMappings", &m->uid_mappings) < 0)
+	if (kp_parse_id_mappings(ctx, jv, "uidMappings", &m->uid_mappings) < 0)
 		return -1;
-	return parse_id_mappings(ctx, jv, "gidMappings", &m->gid_mappings);
+	return kp_parse_id_mappings(ctx, jv, "gidMappings", &m->gid_mappings);
 }
 
 static int parse_hook(struct kp_ctx *ctx, json_object *jv, void *out)
@@ -54,44 +43,21 @@ static int parse_hooks(struct kp_ctx *ctx, json_object *jv, void *out)
 	for (size_t i = 0; i < kk_vocab_hook_kind.n; i++) {
 		const struct kk_vocab_entry *kind = &kk_vocab_hook_kind.entries[i];
 		struct kk_hook_list *list = &hooks->kind[kind->value];
-		const void *v = NULL;
 
-		if (kp_array(ctx, jv, kind->name, KP_OPTIONAL, sizeof(struct kk_hook), parse_hook,
-			     &v, &list->n) < 0)
+		if (KP_ARRAY(ctx, jv, kind->name, parse_hook, list->v, list->n) < 0)
 			return -1;
-		list->v = v;
 	}
-	return 0;
-}
-
-static int parse_mounts(struct kp_ctx *ctx, json_object *jv, struct kk_spec *spec)
-{
-	const void *v = NULL;
-
-	if (kp_array(ctx, jv, "mounts", KP_OPTIONAL, sizeof(struct kk_mount), parse_mount, &v,
-		     &spec->n_mounts) < 0)
-		return -1;
-	spec->mounts = v;
 	return 0;
 }
 
 static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_spec *spec)
 {
-	const void *root = NULL, *process = NULL, *hooks = NULL, *linux_ = NULL;
-
-	if (kp_object(ctx, jv, "root", KP_OPTIONAL, sizeof(struct kk_root), parse_root, &root) < 0 ||
-	    kp_object(ctx, jv, "process", KP_OPTIONAL, sizeof(struct kk_process),
-		      kp_parse_process, &process) < 0 ||
-	    kp_object(ctx, jv, "hooks", KP_OPTIONAL, sizeof(struct kk_hooks), parse_hooks,
-		      &hooks) < 0 ||
-	    kp_object(ctx, jv, "linux", KP_OPTIONAL, sizeof(struct kk_linux), kp_parse_linux,
-		      &linux_) < 0)
+	if (KP_ARRAY(ctx, jv, "mounts", parse_mount, spec->mounts, spec->n_mounts) < 0 ||
+	    KP_OBJECT(ctx, jv, "root", parse_root, spec->root) < 0 ||
+	    KP_OBJECT(ctx, jv, "process", kp_parse_process, spec->process) < 0 ||
+	    KP_OBJECT(ctx, jv, "hooks", parse_hooks, spec->hooks) < 0)
 		return -1;
-	spec->root = root;
-	spec->process = process;
-	spec->hooks = hooks;
-	spec->linux_ = linux_;
-	return 0;
+	return KP_OBJECT(ctx, jv, "linux", kp_parse_linux, spec->linux_) < 0 ? -1 : 0;
 }
 
 int kp_parse_spec(struct kp_ctx *ctx, json_object *jv, void *out)
@@ -102,8 +68,6 @@ int kp_parse_spec(struct kp_ctx *ctx, json_object *jv, void *out)
 	    kp_str(ctx, jv, "hostname", KP_OPTIONAL, &spec->hostname) < 0 ||
 	    kp_str(ctx, jv, "domainname", KP_OPTIONAL, &spec->domainname) < 0 ||
 	    kp_map(ctx, jv, "annotations", &spec->annotations) < 0)
-		return -1;
-	if (parse_mounts(ctx, jv, spec) < 0)
 		return -1;
 	return parse_objects(ctx, jv, spec);
 }

@@ -4,77 +4,16 @@
 
 #include <string.h>
 
-/* kp_array / kp_object into a typed pointer, without type-punning it through
- * a const void ** (the readers' out type). */
-#define ARRAY(key, fn, ptr, count)                                                                 \
-	({                                                                                         \
-		const void *v_ = NULL;                                                             \
-		int r_ = kp_array(ctx, jv, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &v_, &(count));   \
-		(ptr) = v_;                                                                        \
-		r_;                                                                                \
-	})
-#define OBJECT(key, fn, ptr)                                                                       \
-	({                                                                                         \
-		const void *v_ = NULL;                                                             \
-		int r_ = kp_object(ctx, jv, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &v_);            \
-		(ptr) = v_;                                                                        \
-		r_;                                                                                \
-	})
-
 /* The JSON names of the device types, in the order of the set "cbup". */
 #define DEVICE_TYPES "cbup"
 #define DEVICE_TYPE_NAMES "\"c\", \"b\", \"u\", \"p\""
 
-/* Device types are one-character strings in JSON but a char in the model. */
-static int as_char(struct kp_ctx *ctx, json_object *jv, const char *set, const char *names,
-		   char *out)
-{
-	const char *s;
-
-	if (kp_as_string(ctx, jv, &s) < 0)
-		return -1;
-	if (s[0] == '\0' || s[1] != '\0' || strchr(set, s[0]) == NULL)
-		return kp_fail(ctx, "must be one of %s", names);
-	*out = s[0];
-	return 0;
-}
-
 static int device_type(struct kp_ctx *ctx, json_object *obj, char *out)
 {
-	json_object *jv = NULL;
-	size_t mark;
-	int r;
-
-	if (kp_field(ctx, obj, "type", KP_REQUIRED, &jv) < 0)
-		return -1;
-	mark = kp_push_key(ctx, "type");
-	r = as_char(ctx, jv, DEVICE_TYPES, DEVICE_TYPE_NAMES, out);
-	kp_pop(ctx, mark);
-	return r;
+	return kp_char(ctx, obj, "type", KP_REQUIRED, DEVICE_TYPES, DEVICE_TYPE_NAMES, out);
 }
 
-/* FileMode is a uint32 in the prose but 0..0777 in the schema; a larger mode
- * would smuggle setuid/sticky bits into mknod(2). */
-static int file_mode(struct kp_ctx *ctx, json_object *obj, struct kk_opt_u32 *out)
-{
-	json_object *jv = NULL;
-	uint64_t mode = 0;
-	size_t mark;
-	int r = kp_field(ctx, obj, "fileMode", KP_OPTIONAL, &jv);
-
-	if (r <= 0)
-		return r;
-	mark = kp_push_key(ctx, "fileMode");
-	r = kp_as_unsigned(ctx, jv, 0777, &mode);
-	kp_pop(ctx, mark);
-	if (r < 0)
-		return -1;
-	out->value = (uint32_t)mode;
-	out->set = true;
-	return 1;
-}
-
-int kp_parse_id_mapping(struct kp_ctx *ctx, json_object *jv, void *out)
+static int parse_id_mapping(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_id_mapping *m = out;
 
@@ -106,9 +45,9 @@ static int parse_time_offsets(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_time_offsets *t = out;
 
-	if (OBJECT("boottime", parse_time_offset, t->boottime) < 0)
+	if (KP_OBJECT(ctx, jv, "boottime", parse_time_offset, t->boottime) < 0)
 		return -1;
-	return OBJECT("monotonic", parse_time_offset, t->monotonic) < 0 ? -1 : 0;
+	return KP_OBJECT(ctx, jv, "monotonic", parse_time_offset, t->monotonic) < 0 ? -1 : 0;
 }
 
 static int parse_device(struct kp_ctx *ctx, json_object *jv, void *out)
@@ -117,7 +56,7 @@ static int parse_device(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (device_type(ctx, jv, &d->type) < 0 ||
 	    kp_str(ctx, jv, "path", KP_REQUIRED, &d->path) < 0 ||
-	    file_mode(ctx, jv, &d->file_mode) < 0 || kp_opt_i64(ctx, jv, "major", &d->major) < 0 ||
+	    kp_opt_u32_max(ctx, jv, "fileMode", 0777, &d->file_mode) < 0 || kp_opt_i64(ctx, jv, "major", &d->major) < 0 ||
 	    kp_opt_i64(ctx, jv, "minor", &d->minor) < 0 || kp_opt_u32(ctx, jv, "uid", &d->uid) < 0)
 		return -1;
 	return kp_opt_u32(ctx, jv, "gid", &d->gid) < 0 ? -1 : 0;
@@ -167,10 +106,10 @@ static int parse_net_device(struct kp_ctx *ctx, const char *member, json_object 
 	return kp_str(ctx, jv, "name", KP_OPTIONAL, &d->name) < 0 ? -1 : 0;
 }
 
-static int parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
+int kp_parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
 			     struct kk_id_mappings *out)
 {
-	return ARRAY(key, kp_parse_id_mapping, out->v, out->n) < 0 ? -1 : 0;
+	return KP_ARRAY(ctx, jv, key, parse_id_mapping, out->v, out->n) < 0 ? -1 : 0;
 }
 
 static int net_devices(struct kp_ctx *ctx, json_object *jv, struct kk_linux *l)
@@ -186,10 +125,10 @@ static int net_devices(struct kp_ctx *ctx, json_object *jv, struct kk_linux *l)
 
 static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_linux *l)
 {
-	if (ARRAY("namespaces", parse_namespace, l->namespaces, l->n_namespaces) < 0 ||
-	    parse_id_mappings(ctx, jv, "uidMappings", &l->uid_mappings) < 0 ||
-	    parse_id_mappings(ctx, jv, "gidMappings", &l->gid_mappings) < 0 ||
-	    ARRAY("devices", parse_device, l->devices, l->n_devices) < 0 ||
+	if (KP_ARRAY(ctx, jv, "namespaces", parse_namespace, l->namespaces, l->n_namespaces) < 0 ||
+	    kp_parse_id_mappings(ctx, jv, "uidMappings", &l->uid_mappings) < 0 ||
+	    kp_parse_id_mappings(ctx, jv, "gidMappings", &l->gid_mappings) < 0 ||
+	    KP_ARRAY(ctx, jv, "devices", parse_device, l->devices, l->n_devices) < 0 ||
 	    kp_strv(ctx, jv, "maskedPaths", KP_OPTIONAL, &l->masked_paths) < 0 ||
 	    kp_strv(ctx, jv, "readonlyPaths", KP_OPTIONAL, &l->readonly_paths) < 0 ||
 	    kp_map(ctx, jv, "sysctl", &l->sysctl) < 0)
@@ -199,12 +138,12 @@ static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_linux *l)
 
 static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_linux *l)
 {
-	if (OBJECT("timeOffsets", parse_time_offsets, l->time_offsets) < 0 ||
-	    OBJECT("resources", kp_parse_resources, l->resources) < 0 ||
-	    OBJECT("intelRdt", parse_intel_rdt, l->intel_rdt) < 0 ||
-	    OBJECT("seccomp", kp_parse_seccomp, l->seccomp) < 0 ||
-	    OBJECT("personality", parse_personality, l->personality) < 0 ||
-	    OBJECT("memoryPolicy", parse_memory_policy, l->memory_policy) < 0)
+	if (KP_OBJECT(ctx, jv, "timeOffsets", parse_time_offsets, l->time_offsets) < 0 ||
+	    KP_OBJECT(ctx, jv, "resources", kp_parse_resources, l->resources) < 0 ||
+	    KP_OBJECT(ctx, jv, "intelRdt", parse_intel_rdt, l->intel_rdt) < 0 ||
+	    KP_OBJECT(ctx, jv, "seccomp", kp_parse_seccomp, l->seccomp) < 0 ||
+	    KP_OBJECT(ctx, jv, "personality", parse_personality, l->personality) < 0 ||
+	    KP_OBJECT(ctx, jv, "memoryPolicy", parse_memory_policy, l->memory_policy) < 0)
 		return -1;
 	return 0;
 }

@@ -113,26 +113,16 @@ static int parse_scalars(struct kp_ctx *ctx, json_object *jv, struct kk_process 
 	return kp_str(ctx, jv, "selinuxLabel", KP_OPTIONAL, &p->selinux_label) < 0 ? -1 : 0;
 }
 
-#define SUB(key, type, fn, field)                                                                  \
-	kp_object(ctx, jv, key, KP_OPTIONAL, sizeof(type), fn, (const void **)&p->field)
-
 static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_process *p)
 {
-	const void *rlimits = NULL;
-
-	if (SUB("consoleSize", struct kk_console_size, parse_console_size, console_size) < 0 ||
-	    SUB("user", struct kk_user, parse_user, user) < 0 ||
-	    SUB("capabilities", struct kk_capabilities, parse_capabilities, capabilities) < 0 ||
-	    SUB("scheduler", struct kk_scheduler, parse_scheduler, scheduler) < 0 ||
-	    SUB("ioPriority", struct kk_io_priority, parse_io_priority, io_priority) < 0 ||
-	    SUB("execCPUAffinity", struct kk_cpu_affinity, parse_cpu_affinity,
-		exec_cpu_affinity) < 0)
+	if (KP_OBJECT(ctx, jv, "consoleSize", parse_console_size, p->console_size) < 0 ||
+	    KP_OBJECT(ctx, jv, "user", parse_user, p->user) < 0 ||
+	    KP_OBJECT(ctx, jv, "capabilities", parse_capabilities, p->capabilities) < 0 ||
+	    KP_OBJECT(ctx, jv, "scheduler", parse_scheduler, p->scheduler) < 0 ||
+	    KP_OBJECT(ctx, jv, "ioPriority", parse_io_priority, p->io_priority) < 0 ||
+	    KP_OBJECT(ctx, jv, "execCPUAffinity", parse_cpu_affinity, p->exec_cpu_affinity) < 0)
 		return -1;
-	if (kp_array(ctx, jv, "rlimits", KP_OPTIONAL, sizeof(struct kk_rlimit), parse_rlimit,
-		     &rlimits, &p->n_rlimits) < 0)
-		return -1;
-	p->rlimits = rlimits;
-	return 0;
+	return KP_ARRAY(ctx, jv, "rlimits", parse_rlimit, p->rlimits, p->n_rlimits) < 0 ? -1 : 0;
 }
 
 int kp_parse_process(struct kp_ctx *ctx, json_object *jv, void *out)

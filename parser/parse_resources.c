@@ -3,55 +3,15 @@
 
 #include <string.h>
 
-/* kp_array / kp_object into a typed pointer, without type-punning it through
- * a const void ** (the readers' out type). */
-#define ARRAY(key, fn, ptr, count)                                                                 \
-	({                                                                                         \
-		const void *v_ = NULL;                                                             \
-		int r_ = kp_array(ctx, jv, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &v_, &(count));   \
-		(ptr) = v_;                                                                        \
-		r_;                                                                                \
-	})
-#define OBJECT(key, fn, ptr)                                                                       \
-	({                                                                                         \
-		const void *v_ = NULL;                                                             \
-		int r_ = kp_object(ctx, jv, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &v_);            \
-		(ptr) = v_;                                                                        \
-		r_;                                                                                \
-	})
-
 /* The device-rule types: "a" (all), "c" (char), "b" (block). */
 #define RULE_TYPES "acb"
 #define RULE_TYPE_NAMES "\"a\", \"c\", \"b\""
 
-/* Device-rule types are one-character strings in JSON but a char in the model. */
-static int as_char(struct kp_ctx *ctx, json_object *jv, const char *set, const char *names,
-		   char *out)
-{
-	const char *s;
-
-	if (kp_as_string(ctx, jv, &s) < 0)
-		return -1;
-	if (s[0] == '\0' || s[1] != '\0' || strchr(set, s[0]) == NULL)
-		return kp_fail(ctx, "must be one of %s", names);
-	*out = s[0];
-	return 0;
-}
-
 /* An absent type means "all" (config-linux.md), stored as 'a'. */
 static int rule_type(struct kp_ctx *ctx, json_object *obj, char *out)
 {
-	json_object *jv = NULL;
-	size_t mark;
-	int r = kp_field(ctx, obj, "type", KP_OPTIONAL, &jv);
-
 	*out = 'a';
-	if (r <= 0)
-		return r;
-	mark = kp_push_key(ctx, "type");
-	r = as_char(ctx, jv, RULE_TYPES, RULE_TYPE_NAMES, out);
-	kp_pop(ctx, mark);
-	return r;
+	return kp_char(ctx, obj, "type", KP_OPTIONAL, RULE_TYPES, RULE_TYPE_NAMES, out);
 }
 
 /* kp_bool only knows optional booleans. */
@@ -120,9 +80,9 @@ static int parse_weight_device(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (kp_i64(ctx, jv, "major", KP_REQUIRED, &w->major) < 0 ||
 	    kp_i64(ctx, jv, "minor", KP_REQUIRED, &w->minor) < 0 ||
-	    kp_opt_u16(ctx, jv, "weight", &w->weight) < 0)
+	    kp_opt_u32_max(ctx, jv, "weight", UINT16_MAX, &w->weight) < 0)
 		return -1;
-	return kp_opt_u16(ctx, jv, "leafWeight", &w->leaf_weight) < 0 ? -1 : 0;
+	return kp_opt_u32_max(ctx, jv, "leafWeight", UINT16_MAX, &w->leaf_weight) < 0 ? -1 : 0;
 }
 
 /* The prose calls rate REQUIRED but the schema does not; absent reads as 0. */
@@ -139,16 +99,16 @@ static int parse_throttle(struct kp_ctx *ctx, json_object *jv, void *out)
 static int throttles(struct kp_ctx *ctx, json_object *jv, const char *key,
 		     struct kk_blkio_throttles *out)
 {
-	return ARRAY(key, parse_throttle, out->v, out->n) < 0 ? -1 : 0;
+	return KP_ARRAY(ctx, jv, key, parse_throttle, out->v, out->n) < 0 ? -1 : 0;
 }
 
 static int parse_block_io(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_blkio *b = out;
 
-	if (kp_opt_u16(ctx, jv, "weight", &b->weight) < 0 ||
-	    kp_opt_u16(ctx, jv, "leafWeight", &b->leaf_weight) < 0 ||
-	    ARRAY("weightDevice", parse_weight_device, b->weight_device, b->n_weight_device) < 0 ||
+	if (kp_opt_u32_max(ctx, jv, "weight", UINT16_MAX, &b->weight) < 0 ||
+	    kp_opt_u32_max(ctx, jv, "leafWeight", UINT16_MAX, &b->leaf_weight) < 0 ||
+	    KP_ARRAY(ctx, jv, "weightDevice", parse_weight_device, b->weight_device, b->n_weight_device) < 0 ||
 	    throttles(ctx, jv, "throttleReadBpsDevice", &b->throttle_read_bps) < 0 ||
 	    throttles(ctx, jv, "throttleWriteBpsDevice", &b->throttle_write_bps) < 0 ||
 	    throttles(ctx, jv, "throttleReadIOPSDevice", &b->throttle_read_iops) < 0)
@@ -180,7 +140,7 @@ static int parse_network(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (kp_opt_u32(ctx, jv, "classID", &n->class_id) < 0)
 		return -1;
-	return ARRAY("priorities", parse_net_priority, n->priorities, n->n_priorities) < 0 ? -1 : 0;
+	return KP_ARRAY(ctx, jv, "priorities", parse_net_priority, n->priorities, n->n_priorities) < 0 ? -1 : 0;
 }
 
 /* rdma is keyed by the device name. */
@@ -208,8 +168,8 @@ static int rdma(struct kp_ctx *ctx, json_object *jv, struct kk_resources *res)
 
 static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_resources *res)
 {
-	if (ARRAY("devices", parse_device_rule, res->devices, res->n_devices) < 0 ||
-	    ARRAY("hugepageLimits", parse_hugepage_limit, res->hugepage_limits,
+	if (KP_ARRAY(ctx, jv, "devices", parse_device_rule, res->devices, res->n_devices) < 0 ||
+	    KP_ARRAY(ctx, jv, "hugepageLimits", parse_hugepage_limit, res->hugepage_limits,
 		  res->n_hugepage_limits) < 0 ||
 	    rdma(ctx, jv, res) < 0)
 		return -1;
@@ -218,10 +178,10 @@ static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_resources
 
 static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_resources *res)
 {
-	if (OBJECT("memory", parse_memory, res->memory) < 0 ||
-	    OBJECT("cpu", parse_cpu, res->cpu) < 0 || OBJECT("pids", parse_pids, res->pids) < 0 ||
-	    OBJECT("blockIO", parse_block_io, res->block_io) < 0 ||
-	    OBJECT("network", parse_network, res->network) < 0)
+	if (KP_OBJECT(ctx, jv, "memory", parse_memory, res->memory) < 0 ||
+	    KP_OBJECT(ctx, jv, "cpu", parse_cpu, res->cpu) < 0 || KP_OBJECT(ctx, jv, "pids", parse_pids, res->pids) < 0 ||
+	    KP_OBJECT(ctx, jv, "blockIO", parse_block_io, res->block_io) < 0 ||
+	    KP_OBJECT(ctx, jv, "network", parse_network, res->network) < 0)
 		return -1;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parser/limits.h"
+#include "parser/utf8.h"
 
 static int fail_with(struct kp_ctx *ctx, enum kk_err_code code, const char *fmt, va_list ap)
 {
@@ -146,6 +147,9 @@ int kp_as_string(struct kp_ctx *ctx, json_object *jv, const char **out)
 	len = (size_t)json_object_get_string_len(jv);
 	if (memchr(s, '\0', len) != NULL)
 		return kp_fail(ctx, "must not contain a NUL byte");
+	if (!kk_utf8_valid(s, len))
+		return kp_fail(ctx, "must be valid UTF-8 (no overlong forms, surrogates or "
+				    "code points above U+10FFFF)");
 	copy = kk_arena_strndup(ctx->arena, s, len);
 	if (copy == NULL)
 		return kp_oom(ctx);
@@ -308,10 +312,11 @@ int kp_opt_u32(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk_
 	return r;
 }
 
-int kp_opt_u16(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk_opt_u32 *out)
+int kp_opt_u32_max(struct kp_ctx *ctx, json_object *obj, const char *key, uint32_t max,
+		   struct kk_opt_u32 *out)
 {
-	uint64_t v;
-	int r = read_unsigned(ctx, obj, key, KP_OPTIONAL, UINT16_MAX, &v);
+	uint64_t v = 0;
+	int r = read_unsigned(ctx, obj, key, KP_OPTIONAL, max, &v);
 
 	out->set = r > 0;
 	if (r > 0)
@@ -370,6 +375,25 @@ int kp_enum(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_prese
 	    const struct kk_vocab *vocab, int *out)
 {
 	return KP_READ_FIELD(ctx, obj, key, presence, kp_as_enum(ctx, jv, vocab, out));
+}
+
+static int as_char(struct kp_ctx *ctx, json_object *jv, const char *set, const char *names,
+		   char *out)
+{
+	const char *s;
+
+	if (kp_as_string(ctx, jv, &s) < 0)
+		return -1;
+	if (s[0] == '\0' || s[1] != '\0' || strchr(set, s[0]) == NULL)
+		return kp_fail(ctx, "must be one of %s", names);
+	*out = s[0];
+	return 0;
+}
+
+int kp_char(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_presence presence,
+	    const char *set, const char *names, char *out)
+{
+	return KP_READ_FIELD(ctx, obj, key, presence, as_char(ctx, jv, set, names, out));
 }
 
 /* Checks type and the length limit of an array value at the current path. */
@@ -439,22 +463,33 @@ static int string_item(struct kp_ctx *ctx, json_object *item, size_t i, void *ou
 	return kp_as_string(ctx, item, &v[i]);
 }
 
-static int read_strv(struct kp_ctx *ctx, json_object *jv, struct kk_strv *out)
+/* An array of n items of elem_size each, filled by each(); *items stays
+ * NULL for an empty array. */
+static int read_items(struct kp_ctx *ctx, json_object *jv, size_t elem_size, item_fn each,
+		      void **items, size_t *n)
 {
-	const char **v;
-	size_t n;
+	void *v;
 
-	if (as_array(ctx, jv, &n) < 0)
+	if (as_array(ctx, jv, n) < 0)
 		return -1;
-	if (n == 0)
+	if (*n == 0)
 		return 0;
-	v = kk_arena_array(ctx->arena, n, sizeof(*v));
+	v = kk_arena_array(ctx->arena, *n, elem_size);
 	if (v == NULL)
 		return kp_oom(ctx);
-	if (each_item(ctx, jv, string_item, v) < 0)
+	if (each_item(ctx, jv, each, v) < 0)
+		return -1;
+	*items = v;
+	return 0;
+}
+
+static int read_strv(struct kp_ctx *ctx, json_object *jv, struct kk_strv *out)
+{
+	void *v = NULL;
+
+	if (read_items(ctx, jv, sizeof(char *), string_item, &v, &out->n) < 0)
 		return -1;
 	out->v = v;
-	out->n = n;
 	return 0;
 }
 
@@ -476,20 +511,11 @@ static int u32_item(struct kp_ctx *ctx, json_object *item, size_t i, void *out)
 
 static int read_u32v(struct kp_ctx *ctx, json_object *jv, struct kk_u32v *out)
 {
-	uint32_t *v;
-	size_t n;
+	void *v = NULL;
 
-	if (as_array(ctx, jv, &n) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	v = kk_arena_array(ctx->arena, n, sizeof(*v));
-	if (v == NULL)
-		return kp_oom(ctx);
-	if (each_item(ctx, jv, u32_item, v) < 0)
+	if (read_items(ctx, jv, sizeof(uint32_t), u32_item, &v, &out->n) < 0)
 		return -1;
 	out->v = v;
-	out->n = n;
 	return 0;
 }
 
@@ -604,7 +630,9 @@ static int read_members(struct kp_ctx *ctx, json_object *jv, size_t elem_size, k
 	json_object_object_foreach(jv, member, value)
 	{
 		size_t mark = kp_push_key(ctx, member);
-		int r = fn(ctx, member, value, items + i * elem_size);
+		int r = kk_utf8_valid(member, strlen(member))
+				? fn(ctx, member, value, items + i * elem_size)
+				: kp_fail(ctx, "key must be valid UTF-8");
 
 		kp_pop(ctx, mark);
 		if (r < 0)

@@ -63,8 +63,9 @@ int kp_opt_bool(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk
 int kp_u32(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_presence presence,
 	   uint32_t *out);
 int kp_opt_u32(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk_opt_u32 *out);
-/* A uint16 in the JSON, kept in a uint32 (blkio weights). */
-int kp_opt_u16(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk_opt_u32 *out);
+/* An optional integer in [0, max] kept in a uint32 (blkio weights, file modes). */
+int kp_opt_u32_max(struct kp_ctx *ctx, json_object *obj, const char *key, uint32_t max,
+		   struct kk_opt_u32 *out);
 int kp_u64(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_presence presence,
 	   uint64_t *out);
 int kp_opt_u64(struct kp_ctx *ctx, json_object *obj, const char *key, struct kk_opt_u64 *out);
@@ -97,6 +98,29 @@ int kp_array(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_pres
  * the path at key. */
 int kp_object(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_presence presence,
 	      size_t size, kp_parse_fn parse, const void **out);
+
+/* kp_array / kp_object into a typed pointer field, without type-punning it
+ * through a const void ** (the readers' out type). Optional fields. */
+#define KP_ARRAY(ctx, obj, key, fn, ptr, count)                                                    \
+	({                                                                                         \
+		const void *kp_v_ = NULL;                                                          \
+		int kp_r_ = kp_array(ctx, obj, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &kp_v_,       \
+				     &(count));                                                    \
+		(ptr) = kp_v_;                                                                     \
+		kp_r_;                                                                             \
+	})
+#define KP_OBJECT(ctx, obj, key, fn, ptr)                                                          \
+	({                                                                                         \
+		const void *kp_v_ = NULL;                                                          \
+		int kp_r_ = kp_object(ctx, obj, key, KP_OPTIONAL, sizeof(*(ptr)), fn, &kp_v_);     \
+		(ptr) = kp_v_;                                                                     \
+		kp_r_;                                                                             \
+	})
+
+/* A one-character string from set (device types), kept as a char; names
+ * lists the choices for the error message. */
+int kp_char(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_presence presence,
+	    const char *set, const char *names, char *out);
 
 /* Calls fn for each member of the object at key (path at key.member). */
 typedef int (*kp_member_fn)(struct kp_ctx *ctx, const char *member, json_object *jv, void *out);

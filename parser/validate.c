@@ -3,6 +3,7 @@
 #include "parser/validate.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,22 +125,49 @@ static int hooks(struct kp_ctx *ctx, const struct kk_hooks *hooks)
 		const struct kk_vocab_entry *kind = &kk_vocab_hook_kind.entries[k];
 		const struct kk_hook_list *list = &hooks->kind[kind->value];
 		size_t mark = kp_push_key(ctx, kind->name);
+		int r = 0;
 
-		for (size_t i = 0; i < list->n; i++) {
-			if (KV_AT_INDEX(ctx, i, hook(ctx, &list->v[i])) < 0)
-				return -1;
-		}
+		for (size_t i = 0; i < list->n && r == 0; i++)
+			r = KV_AT_INDEX(ctx, i, hook(ctx, &list->v[i]));
 		kp_pop(ctx, mark);
+		if (r < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int annotations(struct kp_ctx *ctx, const char *key, const struct kk_map *map)
+static int compare_strings(const void *a, const void *b)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (map->v[i].key[0] == '\0')
-			return KV_AT(ctx, key, kp_fail(ctx, "keys must not be empty"));
-	return 0;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* JSON objects cannot repeat a key, but an image could: sort and compare
+ * neighbours, O(n log n) for the largest maps the limits allow. */
+int kv_keys(struct kp_ctx *ctx, const void *items, size_t n, size_t stride, size_t key_offset)
+{
+	const char **keys;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	keys = malloc(n * sizeof(*keys));
+	if (keys == NULL)
+		return kk_error_sys(ctx->err, ENOMEM, "%s: validating keys", ctx->doc);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = *(const char *const *)((const char *)items + i * stride + key_offset);
+	qsort(keys, n, sizeof(*keys), compare_strings);
+	if (keys[0][0] == '\0')
+		r = kp_fail(ctx, "keys must not be empty");
+	for (size_t i = 1; i < n && r == 0; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0)
+			r = kp_fail(ctx, "duplicate key \"%s\"", keys[i]);
+	free(keys);
+	return r;
+}
+
+int kv_map(struct kp_ctx *ctx, const char *key, const struct kk_map *map)
+{
+	return KV_AT(ctx, key, kv_keys(ctx, map->v, map->n, sizeof(*map->v), 0));
 }
 
 int kv_spec(struct kp_ctx *ctx, const struct kk_spec *spec)
@@ -150,7 +178,7 @@ int kv_spec(struct kp_ctx *ctx, const struct kk_spec *spec)
 		return KV_AT(ctx, "root", kp_fail(ctx, "is required on Linux"));
 	if (spec->root->path[0] == '\0')
 		return KV_AT(ctx, "root", KV_AT(ctx, "path", kp_fail(ctx, "must not be empty")));
-	if (mounts(ctx, spec) < 0 || annotations(ctx, "annotations", &spec->annotations) < 0)
+	if (mounts(ctx, spec) < 0 || kv_map(ctx, "annotations", &spec->annotations) < 0)
 		return -1;
 	if (spec->process && KV_AT(ctx, "process", kv_process(ctx, spec->process)) < 0)
 		return -1;
@@ -226,7 +254,10 @@ int kv_state(struct kp_ctx *ctx, const struct kk_state *st)
 	    (!st->pid.set || st->pid.value <= 0))
 		return KV_AT(ctx, "pid", kp_fail(ctx, "is required when the status is \"%s\"",
 						  kk_vocab_name(&kk_vocab_status, st->status)));
-	return annotations(ctx, "annotations", &st->annotations);
+	if (st->pid.set && (st->pid.value < 0 || st->pid.value > INT32_MAX))
+		return KV_AT(ctx, "pid", kp_fail(ctx, "%lld is not a valid process ID",
+						  (long long)st->pid.value));
+	return kv_map(ctx, "annotations", &st->annotations);
 }
 
 static void ctx_init(struct kp_ctx *ctx, const char *doc, const char *path, struct kk_error *err)

@@ -17,6 +17,10 @@ int kv_state(struct kp_ctx *ctx, const struct kk_state *state);
 int kv_absolute(struct kp_ctx *ctx, const char *key, const char *path);
 int kv_id_mappings(struct kp_ctx *ctx, const char *key, const struct kk_id_mappings *maps);
 int kv_env(struct kp_ctx *ctx, const char *key, const struct kk_strv *env);
+/* Keys of a map-like array (a const char * at key_offset of each item):
+ * none empty, none repeated. kv_map applies it to a kk_map at key. */
+int kv_keys(struct kp_ctx *ctx, const void *items, size_t n, size_t stride, size_t key_offset);
+int kv_map(struct kp_ctx *ctx, const char *key, const struct kk_map *map);
 int kv_absolute_list(struct kp_ctx *ctx, const char *key, const struct kk_strv *paths);
 
 /* kp_push_key + check + kp_pop around one call. */

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <string.h>
 
 /* The kernel accepts at most this many lines in uid_map / gid_map
@@ -161,6 +162,8 @@ static int sysctl_key(struct kp_ctx *ctx, const char *key)
 
 static int sysctl(struct kp_ctx *ctx, const struct kk_map *map)
 {
+	if (kv_keys(ctx, map->v, map->n, sizeof(*map->v), 0) < 0)
+		return -1;
 	for (size_t i = 0; i < map->n; i++)
 		if (sysctl_key(ctx, map->v[i].key) < 0)
 			return -1;
@@ -179,6 +182,9 @@ static int net_device(struct kp_ctx *ctx, const struct kk_net_device *d)
 
 static int net_devices(struct kp_ctx *ctx, const struct kk_linux *l)
 {
+	if (kv_keys(ctx, l->net_devices, l->n_net_devices, sizeof(*l->net_devices),
+		    offsetof(struct kk_net_device, host_name)) < 0)
+		return -1;
 	for (size_t i = 0; i < l->n_net_devices; i++) {
 		const struct kk_net_device *d = &l->net_devices[i];
 
@@ -424,11 +430,12 @@ static int hugepage_limits(struct kp_ctx *ctx, const struct kk_resources *res)
 
 static int rdma(struct kp_ctx *ctx, const struct kk_resources *res)
 {
+	if (kv_keys(ctx, res->rdma, res->n_rdma, sizeof(*res->rdma),
+		    offsetof(struct kk_rdma, device)) < 0)
+		return -1;
 	for (size_t i = 0; i < res->n_rdma; i++) {
 		const struct kk_rdma *r = &res->rdma[i];
 
-		if (r->device[0] == '\0')
-			return kp_fail(ctx, "device names must not be empty");
 		if (!r->hca_handles.set && !r->hca_objects.set)
 			return KV_AT(ctx, r->device,
 				     kp_fail(ctx, "must set hcaHandles, hcaObjects or both"));
@@ -439,11 +446,11 @@ static int rdma(struct kp_ctx *ctx, const struct kk_resources *res)
 /* Each key names a file in the container's cgroup directory, nothing else. */
 static int unified(struct kp_ctx *ctx, const struct kk_map *map)
 {
+	if (kv_keys(ctx, map->v, map->n, sizeof(*map->v), 0) < 0)
+		return -1;
 	for (size_t i = 0; i < map->n; i++) {
 		const char *key = map->v[i].key;
 
-		if (key[0] == '\0')
-			return kp_fail(ctx, "keys must not be empty");
 		if (strchr(key, '/') != NULL || strcmp(key, ".") == 0 || strcmp(key, "..") == 0)
 			return KV_AT(ctx, key, kp_fail(ctx, "must be a file name in the cgroup"));
 	}

@@ -254,6 +254,22 @@ TEST(ImageDecoder, RunsSemanticValidationOnWhatItDecodes)
 	EXPECT_EQ(OpenError(img), "config.json: process.cwd: \"x\" must be an absolute path");
 }
 
+TEST(ImageDecoder, RefusesInvalidUtf8AndDuplicateKeys)
+{
+	// Found by fuzz/image_fuzz: strings the parser would refuse.
+	Image img = Build(KK_DOC_CONFIG, kSmall);
+	size_t host = img.Get(kRoot + offsetof(kk_spec, hostname));
+	img.bytes()[host] = '\xff';
+	EXPECT_EQ(OpenError(img), "spec image: spec.hostname: bad string");
+
+	// Two annotations with the same key: JSON cannot say it, an image can.
+	img = Build(KK_DOC_CONFIG, R"({"ociVersion":"1.0.0","root":{"path":"r"},"annotations":{"a":"1","b":"2"}})");
+	size_t kv = img.Get(kRoot + offsetof(kk_spec, annotations.v));
+	size_t second_key = img.Get(kv + sizeof(kk_kv) + offsetof(kk_kv, key));
+	img.bytes()[second_key] = 'a';
+	EXPECT_EQ(OpenError(img), "config.json: annotations: duplicate key \"a\"");
+}
+
 TEST(ImageDecoder, SurvivesRandomDamage)
 {
 	std::string json = Example();

@@ -90,6 +90,19 @@ const Case kCases[] = {
 	// strings
 	{"nul_in_string", Config(R"("hostname":"a\u0000b")"),
 	 "config.json: hostname: must not contain a NUL byte"},
+	// Strict UTF-8: json-c alone lets these through.
+	{"utf8_surrogate", Config("\"hostname\":\"\xed\xa0\x80\""),
+	 "config.json: hostname: must be valid UTF-8 (no overlong forms, surrogates or code points "
+	 "above U+10FFFF)"},
+	{"utf8_overlong", Config("\"hostname\":\"\xc0\xaf\""),
+	 "config.json: hostname: must be valid UTF-8 (no overlong forms, surrogates or code points "
+	 "above U+10FFFF)"},
+	{"utf8_above_max", Config("\"hostname\":\"\xf4\x90\x80\x80\""),
+	 "config.json: hostname: must be valid UTF-8 (no overlong forms, surrogates or code points "
+	 "above U+10FFFF)"},
+	{"utf8_key", Config("\"annotations\":{\"\xe0\x80\xaf\":\"v\"}"),
+	 "config.json: annotations.\xe0\x80\xaf: key must be valid UTF-8"},
+	{"utf8_ok", Config("\"hostname\":\"h\xc3\xa9te-\xf0\x9f\x98\x80\""), ""},
 	{"hostname_type", Config(R"("hostname":7)"),
 	 "config.json: hostname: must be a string, not int"},
 	{"domainname_ok", Config(R"("hostname":"h","domainname":"d")"), ""},
@@ -268,7 +281,9 @@ TEST(StateDocument, Rules)
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"running","bundle":"/b"})"),
 		  "state.json: pid: is required when the status is \"running\"");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"stopped","pid":-1,"bundle":"/b"})"),
-		  "state.json: pid: must not be negative");
+		  "state.json: pid: -1 is not a valid process ID");
+	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"running","pid":4294967297,"bundle":"/b"})"),
+		  "state.json: pid: 4294967297 is not a valid process ID");
 	EXPECT_EQ(StateError(R"({"ociVersion":"x","id":"c","status":"stopped","bundle":"/b"})"),
 		  "state.json: ociVersion: \"x\" is not a SemVer version");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.0.0","id":"c","status":"stopped"})"),

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Fuzz every target in fuzz/ for a fixed time, with libFuzzer + ASan + UBSan.
+#
+#   FUZZ_SECONDS=60 scripts/fuzz.sh [TARGET...]     (default: all targets)
+#
+# FUZZ_BAZEL_FLAGS adds flags to the bazel build (e.g. --copt=... while
+# investigating); word-split on spaces.
+#
+# Builds with `bazel build --config=fuzz`, then runs each target on a copy
+# of its seed corpus (new units never go into the repository) with its
+# dictionary, in a temporary directory that is kept: logs, the grown corpus
+# and any crash / leak / timeout artifact stay there for inspection.
+#
+# Prints exactly one line per target, which scripts/test.sh counts:
+#   fuzz <target>: ok <N> execs in <S>s (<R> exec/s)
+#   fuzz <target>: FAIL <reason> (artifact: <path>)
+# and exits non-zero if any target failed. To turn an artifact into a
+# regression seed, see fuzz/README.md.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+read -r -a EXTRA_FLAGS <<<"${FUZZ_BAZEL_FLAGS:-}"
+ALL_TARGETS=(config_fuzz process_fuzz state_fuzz image_fuzz)
+if (($# > 0)); then
+	TARGETS=("$@")
+else
+	TARGETS=("${ALL_TARGETS[@]}")
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kakoi-fuzz.XXXXXX")
+echo "fuzz.sh: working directory (logs, corpora, artifacts): $WORK"
+
+# corpus dir and dictionary of each target
+corpus_of() { echo "fuzz/corpus/${1%_fuzz}"; }
+dict_of() {
+	case "$1" in
+	image_fuzz) echo image.dict ;;
+	*) echo oci.dict ;;
+	esac
+}
+
+build() {
+	local labels=(//fuzz:oci_dict //fuzz:image_dict) t
+	for t in "${TARGETS[@]}"; do
+		labels+=("//fuzz:$t")
+	done
+	bazel build --config=fuzz "${EXTRA_FLAGS[@]}" --curses=no --color=no "${labels[@]}" \
+		>"$WORK/build.log" 2>&1
+}
+
+# The first line matching a sanitizer / libFuzzer error report, shortened.
+failure_reason() {
+	local log=$1 line
+	line=$(grep -a -m1 -E '^(==[0-9]+==ERROR: |SUMMARY: |.*runtime error: |fuzz property violated|==[0-9]+== ERROR: libFuzzer)' "$log")
+	if [[ -z "$line" ]]; then
+		line=$(grep -a -m1 -E 'ERROR|WARNING: .*Sanitizer|deadly signal' "$log")
+	fi
+	line=${line#*==ERROR: }
+	line=${line#*== ERROR: }
+	echo "${line:-exit status $2}" | cut -c1-160
+}
+
+# Runs one target; prints its result line; returns non-zero on failure.
+run_target() {
+	local t=$1 bin=$2 dict=$3
+	local dir="$WORK/$t" log="$WORK/$t/fuzz.log" rc
+	mkdir -p "$dir/corpus" "$dir/artifacts"
+	cp -r "$(corpus_of "$t")/." "$dir/corpus/"
+	chmod -R u+w "$dir/corpus"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$bin" "$dir/corpus" \
+		-dict="$dict" \
+		-max_total_time="$FUZZ_SECONDS" \
+		-timeout=10 \
+		-rss_limit_mb=2048 \
+		-detect_leaks=1 \
+		-print_final_stats=1 \
+		-artifact_prefix="$dir/artifacts/" \
+		>"$log" 2>&1
+	rc=$?
+	report "$t" "$log" "$rc" "$dir/artifacts"
+}
+
+# Turns a libFuzzer log into the one result line.
+report() {
+	local t=$1 log=$2 rc=$3 artifacts=$4 execs secs artifact
+	execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1)
+	secs=$(sed -nE 's/^Done [0-9]+ runs in ([0-9]+) second.*/\1/p' "$log" | tail -1)
+	artifact=$(sed -nE 's/.*Test unit written to (.*)$/\1/p' "$log" | tail -1)
+	if ((rc == 0)) && [[ -n "$execs" && -n "$secs" && -z "$artifact" ]] &&
+		! grep -aqE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:' "$log"; then
+		((secs > 0)) || secs=1
+		echo "fuzz $t: ok $execs execs in ${secs}s ($((execs / secs)) exec/s)"
+		return 0
+	fi
+	echo "fuzz $t: FAIL $(failure_reason "$log" "$rc") (artifact: ${artifact:-$log})"
+	return 1
+}
+
+if ! build; then
+	tail -20 "$WORK/build.log" >&2
+	for t in "${TARGETS[@]}"; do
+		echo "fuzz $t: FAIL build failed (artifact: $WORK/build.log)"
+	done
+	exit 1
+fi
+BIN=$(bazel info --config=fuzz "${EXTRA_FLAGS[@]}" bazel-bin 2>/dev/null)
+
+failed=0
+for t in "${TARGETS[@]}"; do
+	if ! run_target "$t" "$BIN/fuzz/$t" "$BIN/fuzz/$(dict_of "$t")"; then
+		failed=$((failed + 1))
+	fi
+done
+# The grown corpora are large and reproducible; artifacts and logs stay.
+for t in "${TARGETS[@]}"; do
+	rm -rf "${WORK:?}/$t/corpus"
+done
+echo "fuzz.sh: $failed target(s) failed; logs and artifacts in $WORK"
+exit $((failed > 0))
