@@ -9,10 +9,10 @@ extern "C" {
 
 enum kk_err_code {
 	KK_OK = 0,
-	KK_ERR_USAGE,     /* bad command line */
-	KK_ERR_INVALID,   /* bad input document or value */
-	KK_ERR_LIMIT,     /* input exceeds a named resource limit */
-	KK_ERR_SYS,       /* a system call failed; sys_errno says why */
+	KK_ERR_USAGE,	  /* bad command line */
+	KK_ERR_INVALID,	  /* bad input document or value */
+	KK_ERR_LIMIT,	  /* input exceeds a named resource limit */
+	KK_ERR_SYS,	  /* a system call failed; sys_errno says why */
 	KK_ERR_ISOLATION, /* the isolated parser child crashed, hung or lied */
 	KK_ERR_INTERNAL,  /* a broken invariant in kakoi itself */
 };

@@ -42,29 +42,6 @@ static const char *const kind_names[] = {
 	[KK_DOC_STATE] = "state",
 };
 
-static int read_all(const char *path, unsigned char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	unsigned char *buf;
-
-	if (f == NULL || fstat(fileno(f), &st) < 0) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	*out = buf;
-	*len = (size_t)st.st_size;
-	return 0;
-}
-
 /* Writes [kind byte][image] to OUTDIR/<kind>-<name>.<variant>.img. */
 static int write_seed(const char *outdir, int kind, const char *name, const char *variant,
 		      const unsigned char *image, size_t len)
@@ -207,7 +184,7 @@ static int make_seeds(const char *outdir, int kind, const char *file)
 	const char *name;
 	bool valid;
 
-	if (copy == NULL || read_all(file, &json, &json_len) < 0) {
+	if (copy == NULL || fz_read_file(file, &json, &json_len) < 0) {
 		fprintf(stderr, "make_image_seeds: %s: %s\n", file, strerror(errno));
 		return -1;
 	}
@@ -233,7 +210,7 @@ static int check_seed(const char *path)
 	struct kk_error err;
 	size_t len = 0;
 
-	if (read_all(path, &data, &len) < 0 || len < 1) {
+	if (fz_read_file(path, &data, &len) < 0 || len < 1) {
 		fprintf(stderr, "%s: unreadable or empty\n", path);
 		return -1;
 	}

@@ -32,30 +32,6 @@ struct tally {
 	unsigned failed;
 };
 
-/* Reads a whole file into an exactly-sized block, so ASan sees overreads. */
-static int read_file(const char *path, uint8_t **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	uint8_t *buf;
-
-	if (f == NULL || fstat(fileno(f), &st) < 0) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (buf == NULL || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	*out = buf;
-	*len = (size_t)st.st_size;
-	return 0;
-}
-
 /* Runs one input in a child. exit() in the child lets LeakSanitizer check
  * for leaks there, so a leak also fails the input that caused it. */
 static int run_in_child(const uint8_t *data, size_t len, int *status)
@@ -80,7 +56,7 @@ static void replay_file(const char *path, struct tally *t)
 	int status = 0;
 
 	fprintf(stderr, "replay: %s\n", path);
-	if (read_file(path, &data, &len) < 0 || run_in_child(data, len, &status) < 0) {
+	if (fz_read_file(path, &data, &len) < 0 || run_in_child(data, len, &status) < 0) {
 		fprintf(stderr, "replay: FAILED %s: %s\n", path, strerror(errno));
 		t->failed++;
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

@@ -71,8 +71,7 @@ void *kk_image_build(enum kk_doc_kind kind, const char *buf, size_t len, size_t 
 	return kk_image_encode(kind, root, image_len, err);
 }
 
-const void *kk_image_map(enum kk_doc_kind kind, const void *image, size_t len,
-			 struct kk_error *err)
+const void *kk_image_map(enum kk_doc_kind kind, const void *image, size_t len, struct kk_error *err)
 {
 	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	const void *root;

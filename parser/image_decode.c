@@ -93,7 +93,8 @@ static int dec_array(struct dec *d, const struct kk_type *t, const struct kk_fie
 	unsigned char *items;
 
 	if (n == 0 || off == 0)
-		return (n == 0 && off == 0) ? 0 : bad(d, t->name, f->name, "count and items disagree");
+		return (n == 0 && off == 0) ? 0
+					    : bad(d, t->name, f->name, "count and items disagree");
 	if (n > d->size / f->elem_size)
 		return bad(d, t->name, f->name, "count out of bounds");
 	items = target(d, off, n * f->elem_size, align);
@@ -140,8 +141,9 @@ static int dec_scalar(struct dec *d, const struct kk_type *t, const struct kk_fi
 		return bad(d, t->name, f->name, "value outside its vocabulary");
 	case KK_F_FLAGS:
 		memcpy(&u64, at, sizeof(u64));
-		return kk_vocab_valid(f->vocab, (int64_t)u64) ? 0
-							      : bad(d, t->name, f->name, "unknown flag");
+		return kk_vocab_valid(f->vocab, (int64_t)u64)
+			       ? 0
+			       : bad(d, t->name, f->name, "unknown flag");
 	case KK_F_CAPS:
 		memcpy(&u64, at, sizeof(u64));
 		return (u64 >> kk_vocab_capability.n) == 0

@@ -112,8 +112,7 @@ static size_t enc_array(struct enc *e, const struct kk_field *f, const void *ite
 	return off;
 }
 
-static int enc_pointer(struct enc *e, const struct kk_field *f, const unsigned char *src,
-		       size_t at)
+static int enc_pointer(struct enc *e, const struct kk_field *f, const unsigned char *src, size_t at)
 {
 	const void *ptr = *(const void *const *)(src + f->offset);
 	size_t off = 0;

@@ -8,20 +8,32 @@
 #include "parser/parser.h"
 #include "parser/spec.h"
 
-#define FIELD(T, f, k, ...) {.name = #f, .kind = k, .offset = offsetof(T, f), __VA_ARGS__}
+#define FIELD(T, f, k, ...)                                                                        \
+	{                                                                                          \
+		.name = #f, .kind = k, .offset = offsetof(T, f), __VA_ARGS__                       \
+	}
 #define STR(T, f) FIELD(T, f, KK_F_STR, .required = false)
 #define STR_REQ(T, f) FIELD(T, f, KK_F_STR, .required = true)
 #define OBJ(T, f, t) FIELD(T, f, KK_F_OBJ, .type = &t)
 #define BOOL(T, f) FIELD(T, f, KK_F_BOOL, .required = false)
-#define OPT(T, f) {.name = #f, .kind = KK_F_OPT, .offset = offsetof(T, f.set)}
-#define OPT_BOOL(T, f) OPT(T, f), {.name = #f, .kind = KK_F_BOOL, .offset = offsetof(T, f.value)}
+#define OPT(T, f)                                                                                  \
+	{                                                                                          \
+		.name = #f, .kind = KK_F_OPT, .offset = offsetof(T, f.set)                         \
+	}
+#define OPT_BOOL(T, f)                                                                             \
+	OPT(T, f),                                                                                 \
+	{                                                                                          \
+		.name = #f, .kind = KK_F_BOOL, .offset = offsetof(T, f.value)                      \
+	}
 #define ENUM(T, f, v, req) FIELD(T, f, KK_F_ENUM, .vocab = &v, .required = req)
 #define FLAGS(T, f, v) FIELD(T, f, KK_F_FLAGS, .vocab = &v)
 #define CAPS(T, f) FIELD(T, f, KK_F_CAPS, .required = false)
 #define CHAR(T, f, set) FIELD(T, f, KK_F_CHAR, .chars = set)
 #define ARR_AT(T, name_, ptr, count, e, esize, ...)                                                \
-	{.name = name_, .kind = KK_F_ARRAY, .offset = offsetof(T, ptr),                            \
-	 .count_offset = offsetof(T, count), .elem = e, .elem_size = esize, __VA_ARGS__}
+	{                                                                                          \
+		.name = name_, .kind = KK_F_ARRAY, .offset = offsetof(T, ptr),                     \
+		.count_offset = offsetof(T, count), .elem = e, .elem_size = esize, __VA_ARGS__     \
+	}
 #define ARR(T, f, nf, t) ARR_AT(T, #f, f, nf, KK_E_STRUCT, sizeof(*((T *)0)->f), .type = &t)
 #define VEC(T, f, t) ARR_AT(T, #f, f.v, f.n, KK_E_STRUCT, sizeof(*((T *)0)->f.v), .type = &t)
 #define STRV(T, f) ARR_AT(T, #f, f.v, f.n, KK_E_STR, sizeof(char *))
@@ -61,9 +73,8 @@ TYPE(t_capabilities, S, CAPS(S, bounding), CAPS(S, effective), CAPS(S, inheritab
 TYPE(t_rlimit, struct kk_rlimit, ENUM(struct kk_rlimit, type, kk_vocab_rlimit, true));
 
 #define S struct kk_scheduler
-TYPE(t_scheduler, S, ENUM(S, policy, kk_vocab_sched_policy, true), OPT(S, nice),
-     OPT(S, priority), FLAGS(S, flags, kk_vocab_sched_flag), OPT(S, runtime), OPT(S, deadline),
-     OPT(S, period));
+TYPE(t_scheduler, S, ENUM(S, policy, kk_vocab_sched_policy, true), OPT(S, nice), OPT(S, priority),
+     FLAGS(S, flags, kk_vocab_sched_flag), OPT(S, runtime), OPT(S, deadline), OPT(S, period));
 #undef S
 
 TYPE(t_io_priority, struct kk_io_priority,
@@ -85,7 +96,8 @@ TYPE(t_hook, S, STR_REQ(S, path), STRV(S, args), STRV(S, env), OPT(S, timeout));
 #undef S
 
 #define S struct kk_hooks
-#define HOOK_LIST(i, name) ARR_AT(S, name, kind[i].v, kind[i].n, KK_E_STRUCT, sizeof(struct kk_hook), .type = &t_hook)
+#define HOOK_LIST(i, name)                                                                         \
+	ARR_AT(S, name, kind[i].v, kind[i].n, KK_E_STRUCT, sizeof(struct kk_hook), .type = &t_hook)
 TYPE(t_hooks, S, HOOK_LIST(0, "prestart"), HOOK_LIST(1, "createRuntime"),
      HOOK_LIST(2, "createContainer"), HOOK_LIST(3, "startContainer"), HOOK_LIST(4, "poststart"),
      HOOK_LIST(5, "poststop"));
@@ -181,11 +193,10 @@ TYPE(t_net_device, struct kk_net_device, STR_REQ(struct kk_net_device, host_name
      STR(struct kk_net_device, name));
 
 #define S struct kk_linux
-TYPE(t_linux, S, ARR(S, namespaces, n_namespaces, t_namespace),
-     VEC(S, uid_mappings, t_id_mapping), VEC(S, gid_mappings, t_id_mapping),
-     OBJ(S, time_offsets, t_time_offsets), ARR(S, devices, n_devices, t_device),
-     STR(S, cgroups_path), OBJ(S, resources, t_resources), OBJ(S, intel_rdt, t_intel_rdt),
-     MAP(S, sysctl), OBJ(S, seccomp, t_seccomp),
+TYPE(t_linux, S, ARR(S, namespaces, n_namespaces, t_namespace), VEC(S, uid_mappings, t_id_mapping),
+     VEC(S, gid_mappings, t_id_mapping), OBJ(S, time_offsets, t_time_offsets),
+     ARR(S, devices, n_devices, t_device), STR(S, cgroups_path), OBJ(S, resources, t_resources),
+     OBJ(S, intel_rdt, t_intel_rdt), MAP(S, sysctl), OBJ(S, seccomp, t_seccomp),
      ENUM(S, rootfs_propagation, kk_vocab_propagation, false), STRV(S, masked_paths),
      STRV(S, readonly_paths), STR(S, mount_label), OBJ(S, personality, t_personality),
      OBJ(S, memory_policy, t_memory_policy), ARR(S, net_devices, n_net_devices, t_net_device));

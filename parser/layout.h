@@ -38,11 +38,11 @@ struct kk_field {
 	size_t offset;
 	bool required;
 	const struct kk_type *type;   /* KK_F_OBJ, KK_E_STRUCT */
-	size_t count_offset;          /* KK_F_ARRAY */
-	enum kk_elem_kind elem;       /* KK_F_ARRAY */
-	size_t elem_size;             /* KK_F_ARRAY */
+	size_t count_offset;	      /* KK_F_ARRAY */
+	enum kk_elem_kind elem;	      /* KK_F_ARRAY */
+	size_t elem_size;	      /* KK_F_ARRAY */
 	const struct kk_vocab *vocab; /* KK_F_ENUM, KK_F_FLAGS, KK_E_ENUM */
-	const char *chars;            /* KK_F_CHAR */
+	const char *chars;	      /* KK_F_CHAR */
 };
 
 struct kk_type {

@@ -56,7 +56,8 @@ static int parse_device(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (device_type(ctx, jv, &d->type) < 0 ||
 	    kp_str(ctx, jv, "path", KP_REQUIRED, &d->path) < 0 ||
-	    kp_opt_u32_max(ctx, jv, "fileMode", 0777, &d->file_mode) < 0 || kp_opt_i64(ctx, jv, "major", &d->major) < 0 ||
+	    kp_opt_u32_max(ctx, jv, "fileMode", 0777, &d->file_mode) < 0 ||
+	    kp_opt_i64(ctx, jv, "major", &d->major) < 0 ||
 	    kp_opt_i64(ctx, jv, "minor", &d->minor) < 0 || kp_opt_u32(ctx, jv, "uid", &d->uid) < 0)
 		return -1;
 	return kp_opt_u32(ctx, jv, "gid", &d->gid) < 0 ? -1 : 0;
@@ -107,7 +108,7 @@ static int parse_net_device(struct kp_ctx *ctx, const char *member, json_object 
 }
 
 int kp_parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
-			     struct kk_id_mappings *out)
+			 struct kk_id_mappings *out)
 {
 	return KP_ARRAY(ctx, jv, key, parse_id_mapping, out->v, out->n) < 0 ? -1 : 0;
 }

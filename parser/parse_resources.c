@@ -108,7 +108,8 @@ static int parse_block_io(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (kp_opt_u32_max(ctx, jv, "weight", UINT16_MAX, &b->weight) < 0 ||
 	    kp_opt_u32_max(ctx, jv, "leafWeight", UINT16_MAX, &b->leaf_weight) < 0 ||
-	    KP_ARRAY(ctx, jv, "weightDevice", parse_weight_device, b->weight_device, b->n_weight_device) < 0 ||
+	    KP_ARRAY(ctx, jv, "weightDevice", parse_weight_device, b->weight_device,
+		     b->n_weight_device) < 0 ||
 	    throttles(ctx, jv, "throttleReadBpsDevice", &b->throttle_read_bps) < 0 ||
 	    throttles(ctx, jv, "throttleWriteBpsDevice", &b->throttle_write_bps) < 0 ||
 	    throttles(ctx, jv, "throttleReadIOPSDevice", &b->throttle_read_iops) < 0)
@@ -140,7 +141,10 @@ static int parse_network(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (kp_opt_u32(ctx, jv, "classID", &n->class_id) < 0)
 		return -1;
-	return KP_ARRAY(ctx, jv, "priorities", parse_net_priority, n->priorities, n->n_priorities) < 0 ? -1 : 0;
+	return KP_ARRAY(ctx, jv, "priorities", parse_net_priority, n->priorities, n->n_priorities) <
+			       0
+		       ? -1
+		       : 0;
 }
 
 /* rdma is keyed by the device name. */
@@ -170,7 +174,7 @@ static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_resources
 {
 	if (KP_ARRAY(ctx, jv, "devices", parse_device_rule, res->devices, res->n_devices) < 0 ||
 	    KP_ARRAY(ctx, jv, "hugepageLimits", parse_hugepage_limit, res->hugepage_limits,
-		  res->n_hugepage_limits) < 0 ||
+		     res->n_hugepage_limits) < 0 ||
 	    rdma(ctx, jv, res) < 0)
 		return -1;
 	return kp_map(ctx, jv, "unified", &res->unified) < 0 ? -1 : 0;
@@ -179,7 +183,8 @@ static int parse_arrays(struct kp_ctx *ctx, json_object *jv, struct kk_resources
 static int parse_objects(struct kp_ctx *ctx, json_object *jv, struct kk_resources *res)
 {
 	if (KP_OBJECT(ctx, jv, "memory", parse_memory, res->memory) < 0 ||
-	    KP_OBJECT(ctx, jv, "cpu", parse_cpu, res->cpu) < 0 || KP_OBJECT(ctx, jv, "pids", parse_pids, res->pids) < 0 ||
+	    KP_OBJECT(ctx, jv, "cpu", parse_cpu, res->cpu) < 0 ||
+	    KP_OBJECT(ctx, jv, "pids", parse_pids, res->pids) < 0 ||
 	    KP_OBJECT(ctx, jv, "blockIO", parse_block_io, res->block_io) < 0 ||
 	    KP_OBJECT(ctx, jv, "network", parse_network, res->network) < 0)
 		return -1;

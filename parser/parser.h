@@ -20,8 +20,8 @@ extern "C" {
 
 enum kk_doc_kind {
 	KK_DOC_CONFIG = 1, /* config.json -> struct kk_spec */
-	KK_DOC_PROCESS,    /* a standalone process object (exec --process) -> struct kk_process */
-	KK_DOC_STATE,      /* state.json -> struct kk_state */
+	KK_DOC_PROCESS,	   /* a standalone process object (exec --process) -> struct kk_process */
+	KK_DOC_STATE,	   /* state.json -> struct kk_state */
 };
 
 /* The file name used in error messages ("config.json", ...). */

@@ -83,8 +83,10 @@ json_object *kp_parse_json(struct kp_ctx *ctx, const char *buf, size_t len)
 	size_t end;
 
 	if (len > KK_LIMIT_INPUT_BYTES) {
-		kp_fail_limit(ctx, "document is %zu bytes, more than the limit of %u (KK_LIMIT_INPUT_BYTES)",
-			      len, KK_LIMIT_INPUT_BYTES);
+		kp_fail_limit(
+			ctx,
+			"document is %zu bytes, more than the limit of %u (KK_LIMIT_INPUT_BYTES)",
+			len, KK_LIMIT_INPUT_BYTES);
 		return NULL;
 	}
 	tok = json_tokener_new_ex(KK_LIMIT_JSON_DEPTH);
@@ -105,7 +107,8 @@ json_object *kp_parse_json(struct kp_ctx *ctx, const char *buf, size_t len)
 		else if (jerr == json_tokener_continue)
 			kp_fail(ctx, "invalid JSON: unexpected end of input");
 		else
-			kp_fail(ctx, "invalid JSON at byte %zu: %s", end, json_tokener_error_desc(jerr));
+			kp_fail(ctx, "invalid JSON at byte %zu: %s", end,
+				json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	for (; end < len; end++) {
@@ -403,8 +406,9 @@ static int as_array(struct kp_ctx *ctx, json_object *jv, size_t *n)
 		return kp_fail(ctx, "must be an array, not %s", type_name(jv));
 	*n = json_object_array_length(jv);
 	if (*n > KK_LIMIT_ARRAY_ITEMS)
-		return kp_fail_limit(ctx, "has %zu items, more than the limit of %d (KK_LIMIT_ARRAY_ITEMS)",
-				     *n, KK_LIMIT_ARRAY_ITEMS);
+		return kp_fail_limit(
+			ctx, "has %zu items, more than the limit of %d (KK_LIMIT_ARRAY_ITEMS)", *n,
+			KK_LIMIT_ARRAY_ITEMS);
 	return 0;
 }
 
@@ -620,15 +624,15 @@ static int read_members(struct kp_ctx *ctx, json_object *jv, size_t elem_size, k
 		return -1;
 	*n = (size_t)json_object_object_length(jv);
 	if (*n > KK_LIMIT_MAP_ENTRIES)
-		return kp_fail_limit(ctx, "has %zu entries, more than the limit of %d (KK_LIMIT_MAP_ENTRIES)",
-				     *n, KK_LIMIT_MAP_ENTRIES);
+		return kp_fail_limit(
+			ctx, "has %zu entries, more than the limit of %d (KK_LIMIT_MAP_ENTRIES)",
+			*n, KK_LIMIT_MAP_ENTRIES);
 	if (*n == 0)
 		return 0;
 	items = kk_arena_array(ctx->arena, *n, elem_size);
 	if (items == NULL)
 		return kp_oom(ctx);
-	json_object_object_foreach(jv, member, value)
-	{
+	json_object_object_foreach(jv, member, value) {
 		size_t mark = kp_push_key(ctx, member);
 		int r = kk_utf8_valid(member, strlen(member))
 				? fn(ctx, member, value, items + i * elem_size)

@@ -178,7 +178,7 @@ struct kk_hooks {
 };
 
 struct kk_namespace {
-	int type;         /* kk_vocab_namespace: CLONE_NEW* */
+	int type;	  /* kk_vocab_namespace: CLONE_NEW* */
 	const char *path; /* join this namespace when non-NULL */
 };
 

@@ -41,7 +41,8 @@ static int oci_version(struct kp_ctx *ctx, const char *version, bool need_v1)
 	if (major < 0)
 		return kp_fail(ctx, "\"%s\" is not a SemVer version", version);
 	if (need_v1 && major > 1)
-		return kp_fail(ctx, "major version %ld is not supported (kakoi implements 1.x)", major);
+		return kp_fail(ctx, "major version %ld is not supported (kakoi implements 1.x)",
+			       major);
 	return 0;
 }
 
@@ -59,8 +60,9 @@ int kv_absolute_list(struct kp_ctx *ctx, const char *key, const struct kk_strv *
 
 	for (size_t i = 0; i < paths->n && r == 0; i++)
 		if (paths->v[i][0] != '/')
-			r = KV_AT_INDEX(ctx, i, kp_fail(ctx, "\"%s\" must be an absolute path",
-							paths->v[i]));
+			r = KV_AT_INDEX(
+				ctx, i,
+				kp_fail(ctx, "\"%s\" must be an absolute path", paths->v[i]));
 	kp_pop(ctx, mark);
 	return r;
 }
@@ -197,12 +199,17 @@ static int rlimits(struct kp_ctx *ctx, const struct kk_process *p)
 
 		for (size_t j = 0; j < i; j++)
 			if (p->rlimits[j].type == r->type)
-				return KV_AT_INDEX(ctx, i, KV_AT(ctx, "type",
-					kp_fail(ctx, "duplicate rlimit \"%s\"", name)));
+				return KV_AT_INDEX(
+					ctx, i,
+					KV_AT(ctx, "type",
+					      kp_fail(ctx, "duplicate rlimit \"%s\"", name)));
 		if (r->soft > r->hard)
-			return KV_AT_INDEX(ctx, i, KV_AT(ctx, "soft",
-				kp_fail(ctx, "soft limit %llu is above the hard limit %llu",
-					(unsigned long long)r->soft, (unsigned long long)r->hard)));
+			return KV_AT_INDEX(
+				ctx, i,
+				KV_AT(ctx, "soft",
+				      kp_fail(ctx, "soft limit %llu is above the hard limit %llu",
+					      (unsigned long long)r->soft,
+					      (unsigned long long)r->hard)));
 	}
 	return 0;
 }
@@ -217,15 +224,21 @@ static int cpu_list(struct kp_ctx *ctx, const char *key, const char *list)
 static int process_objects(struct kp_ctx *ctx, const struct kk_process *p)
 {
 	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7))
-		return KV_AT(ctx, "ioPriority", KV_AT(ctx, "priority",
-			kp_fail(ctx, "%d is out of range [0, 7]", p->io_priority->priority)));
+		return KV_AT(
+			ctx, "ioPriority",
+			KV_AT(ctx, "priority",
+			      kp_fail(ctx, "%d is out of range [0, 7]", p->io_priority->priority)));
 	if (p->exec_cpu_affinity &&
-	    (KV_AT(ctx, "execCPUAffinity", cpu_list(ctx, "initial", p->exec_cpu_affinity->initial)) < 0 ||
-	     KV_AT(ctx, "execCPUAffinity", cpu_list(ctx, "final", p->exec_cpu_affinity->final)) < 0))
+	    (KV_AT(ctx, "execCPUAffinity",
+		   cpu_list(ctx, "initial", p->exec_cpu_affinity->initial)) < 0 ||
+	     KV_AT(ctx, "execCPUAffinity", cpu_list(ctx, "final", p->exec_cpu_affinity->final)) <
+		     0))
 		return -1;
-	if (p->oom_score_adj.set && (p->oom_score_adj.value < -1000 || p->oom_score_adj.value > 1000))
-		return KV_AT(ctx, "oomScoreAdj",
-			     kp_fail(ctx, "%d is out of range [-1000, 1000]", p->oom_score_adj.value));
+	if (p->oom_score_adj.set &&
+	    (p->oom_score_adj.value < -1000 || p->oom_score_adj.value > 1000))
+		return KV_AT(
+			ctx, "oomScoreAdj",
+			kp_fail(ctx, "%d is out of range [-1000, 1000]", p->oom_score_adj.value));
 	return KV_AT(ctx, "rlimits", rlimits(ctx, p));
 }
 
@@ -252,11 +265,13 @@ int kv_state(struct kp_ctx *ctx, const struct kk_state *st)
 		return KV_AT(ctx, "bundle", kp_fail(ctx, "must not be empty"));
 	if ((st->status == KK_STATUS_RUNNING || st->status == KK_STATUS_CREATED) &&
 	    (!st->pid.set || st->pid.value <= 0))
-		return KV_AT(ctx, "pid", kp_fail(ctx, "is required when the status is \"%s\"",
-						  kk_vocab_name(&kk_vocab_status, st->status)));
+		return KV_AT(ctx, "pid",
+			     kp_fail(ctx, "is required when the status is \"%s\"",
+				     kk_vocab_name(&kk_vocab_status, st->status)));
 	if (st->pid.set && (st->pid.value < 0 || st->pid.value > INT32_MAX))
-		return KV_AT(ctx, "pid", kp_fail(ctx, "%lld is not a valid process ID",
-						  (long long)st->pid.value));
+		return KV_AT(
+			ctx, "pid",
+			kp_fail(ctx, "%lld is not a valid process ID", (long long)st->pid.value));
 	return kv_map(ctx, "annotations", &st->annotations);
 }
 

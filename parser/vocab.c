@@ -11,8 +11,11 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define E(name) {#name, name}
-#define VOCAB(sym, what_, flags_, ...)                                                              \
+#define E(name)                                                                                    \
+	{                                                                                          \
+#name, name                                                                        \
+	}
+#define VOCAB(sym, what_, flags_, ...)                                                             \
 	static const struct kk_vocab_entry sym##_entries[] = {__VA_ARGS__};                        \
 	const struct kk_vocab sym = {what_, sym##_entries,                                         \
 				     sizeof(sym##_entries) / sizeof(sym##_entries[0]), flags_}
@@ -21,17 +24,17 @@ VOCAB(kk_vocab_capability, "capability", false, E(CAP_CHOWN), E(CAP_DAC_OVERRIDE
       E(CAP_DAC_READ_SEARCH), E(CAP_FOWNER), E(CAP_FSETID), E(CAP_KILL), E(CAP_SETGID),
       E(CAP_SETUID), E(CAP_SETPCAP), E(CAP_LINUX_IMMUTABLE), E(CAP_NET_BIND_SERVICE),
       E(CAP_NET_BROADCAST), E(CAP_NET_ADMIN), E(CAP_NET_RAW), E(CAP_IPC_LOCK), E(CAP_IPC_OWNER),
-      E(CAP_SYS_MODULE), E(CAP_SYS_RAWIO), E(CAP_SYS_CHROOT), E(CAP_SYS_PTRACE),
-      E(CAP_SYS_PACCT), E(CAP_SYS_ADMIN), E(CAP_SYS_BOOT), E(CAP_SYS_NICE), E(CAP_SYS_RESOURCE),
-      E(CAP_SYS_TIME), E(CAP_SYS_TTY_CONFIG), E(CAP_MKNOD), E(CAP_LEASE), E(CAP_AUDIT_WRITE),
-      E(CAP_AUDIT_CONTROL), E(CAP_SETFCAP), E(CAP_MAC_OVERRIDE), E(CAP_MAC_ADMIN),
-      E(CAP_SYSLOG), E(CAP_WAKE_ALARM), E(CAP_BLOCK_SUSPEND), E(CAP_AUDIT_READ), E(CAP_PERFMON),
-      E(CAP_BPF), E(CAP_CHECKPOINT_RESTORE));
+      E(CAP_SYS_MODULE), E(CAP_SYS_RAWIO), E(CAP_SYS_CHROOT), E(CAP_SYS_PTRACE), E(CAP_SYS_PACCT),
+      E(CAP_SYS_ADMIN), E(CAP_SYS_BOOT), E(CAP_SYS_NICE), E(CAP_SYS_RESOURCE), E(CAP_SYS_TIME),
+      E(CAP_SYS_TTY_CONFIG), E(CAP_MKNOD), E(CAP_LEASE), E(CAP_AUDIT_WRITE), E(CAP_AUDIT_CONTROL),
+      E(CAP_SETFCAP), E(CAP_MAC_OVERRIDE), E(CAP_MAC_ADMIN), E(CAP_SYSLOG), E(CAP_WAKE_ALARM),
+      E(CAP_BLOCK_SUSPEND), E(CAP_AUDIT_READ), E(CAP_PERFMON), E(CAP_BPF),
+      E(CAP_CHECKPOINT_RESTORE));
 
-VOCAB(kk_vocab_rlimit, "rlimit", false, E(RLIMIT_AS), E(RLIMIT_CORE), E(RLIMIT_CPU),
-      E(RLIMIT_DATA), E(RLIMIT_FSIZE), E(RLIMIT_LOCKS), E(RLIMIT_MEMLOCK), E(RLIMIT_MSGQUEUE),
-      E(RLIMIT_NICE), E(RLIMIT_NOFILE), E(RLIMIT_NPROC), E(RLIMIT_RSS), E(RLIMIT_RTPRIO),
-      E(RLIMIT_RTTIME), E(RLIMIT_SIGPENDING), E(RLIMIT_STACK));
+VOCAB(kk_vocab_rlimit, "rlimit", false, E(RLIMIT_AS), E(RLIMIT_CORE), E(RLIMIT_CPU), E(RLIMIT_DATA),
+      E(RLIMIT_FSIZE), E(RLIMIT_LOCKS), E(RLIMIT_MEMLOCK), E(RLIMIT_MSGQUEUE), E(RLIMIT_NICE),
+      E(RLIMIT_NOFILE), E(RLIMIT_NPROC), E(RLIMIT_RSS), E(RLIMIT_RTPRIO), E(RLIMIT_RTTIME),
+      E(RLIMIT_SIGPENDING), E(RLIMIT_STACK));
 
 VOCAB(kk_vocab_namespace, "namespace type", false, {"mount", CLONE_NEWNS}, {"pid", CLONE_NEWPID},
       {"network", CLONE_NEWNET}, {"uts", CLONE_NEWUTS}, {"ipc", CLONE_NEWIPC},
@@ -53,14 +56,13 @@ VOCAB(kk_vocab_seccomp_op, "seccomp operator", false, {"SCMP_CMP_NE", KK_SCMP_CM
       {"SCMP_CMP_GT", KK_SCMP_CMP_GT}, {"SCMP_CMP_MASKED_EQ", KK_SCMP_CMP_MASKED_EQ});
 
 VOCAB(kk_vocab_seccomp_arch, "seccomp architecture", false, {"SCMP_ARCH_X86", 1},
-      {"SCMP_ARCH_X86_64", 2}, {"SCMP_ARCH_X32", 3}, {"SCMP_ARCH_ARM", 4},
-      {"SCMP_ARCH_AARCH64", 5}, {"SCMP_ARCH_LOONGARCH64", 6}, {"SCMP_ARCH_M68K", 7},
-      {"SCMP_ARCH_MIPS", 8}, {"SCMP_ARCH_MIPS64", 9}, {"SCMP_ARCH_MIPS64N32", 10},
-      {"SCMP_ARCH_MIPSEL", 11}, {"SCMP_ARCH_MIPSEL64", 12}, {"SCMP_ARCH_MIPSEL64N32", 13},
-      {"SCMP_ARCH_PPC", 14}, {"SCMP_ARCH_PPC64", 15}, {"SCMP_ARCH_PPC64LE", 16},
-      {"SCMP_ARCH_S390", 17}, {"SCMP_ARCH_S390X", 18}, {"SCMP_ARCH_SH", 19},
-      {"SCMP_ARCH_SHEB", 20}, {"SCMP_ARCH_PARISC", 21}, {"SCMP_ARCH_PARISC64", 22},
-      {"SCMP_ARCH_RISCV64", 23});
+      {"SCMP_ARCH_X86_64", 2}, {"SCMP_ARCH_X32", 3}, {"SCMP_ARCH_ARM", 4}, {"SCMP_ARCH_AARCH64", 5},
+      {"SCMP_ARCH_LOONGARCH64", 6}, {"SCMP_ARCH_M68K", 7}, {"SCMP_ARCH_MIPS", 8},
+      {"SCMP_ARCH_MIPS64", 9}, {"SCMP_ARCH_MIPS64N32", 10}, {"SCMP_ARCH_MIPSEL", 11},
+      {"SCMP_ARCH_MIPSEL64", 12}, {"SCMP_ARCH_MIPSEL64N32", 13}, {"SCMP_ARCH_PPC", 14},
+      {"SCMP_ARCH_PPC64", 15}, {"SCMP_ARCH_PPC64LE", 16}, {"SCMP_ARCH_S390", 17},
+      {"SCMP_ARCH_S390X", 18}, {"SCMP_ARCH_SH", 19}, {"SCMP_ARCH_SHEB", 20},
+      {"SCMP_ARCH_PARISC", 21}, {"SCMP_ARCH_PARISC64", 22}, {"SCMP_ARCH_RISCV64", 23});
 
 /* Kernel values (linux/seccomp.h). */
 VOCAB(kk_vocab_seccomp_flag, "seccomp flag", true, {"SECCOMP_FILTER_FLAG_TSYNC", 1 << 0},
@@ -102,12 +104,14 @@ VOCAB(kk_vocab_status, "status", false, {"creating", KK_STATUS_CREATING},
       {"stopped", KK_STATUS_STOPPED}, {"paused", KK_STATUS_PAUSED});
 
 const struct kk_vocab *const kk_vocab_all[] = {
-	&kk_vocab_capability,	   &kk_vocab_rlimit,		&kk_vocab_namespace,
-	&kk_vocab_propagation,	   &kk_vocab_seccomp_action,	&kk_vocab_seccomp_op,
-	&kk_vocab_seccomp_arch,	   &kk_vocab_seccomp_flag,	&kk_vocab_sched_policy,
-	&kk_vocab_sched_flag,	   &kk_vocab_ioprio_class,	&kk_vocab_mempolicy_mode,
-	&kk_vocab_mempolicy_flag,  &kk_vocab_personality_domain, &kk_vocab_hook_kind,
-	&kk_vocab_status,
+	&kk_vocab_capability,	  &kk_vocab_rlimit,
+	&kk_vocab_namespace,	  &kk_vocab_propagation,
+	&kk_vocab_seccomp_action, &kk_vocab_seccomp_op,
+	&kk_vocab_seccomp_arch,	  &kk_vocab_seccomp_flag,
+	&kk_vocab_sched_policy,	  &kk_vocab_sched_flag,
+	&kk_vocab_ioprio_class,	  &kk_vocab_mempolicy_mode,
+	&kk_vocab_mempolicy_flag, &kk_vocab_personality_domain,
+	&kk_vocab_hook_kind,	  &kk_vocab_status,
 };
 const size_t kk_vocab_all_count = sizeof(kk_vocab_all) / sizeof(kk_vocab_all[0]);
 

@@ -65,7 +65,7 @@ enum kk_seccomp_op {
 };
 
 extern const struct kk_vocab kk_vocab_capability;  /* CAP_* -> capability number */
-extern const struct kk_vocab kk_vocab_rlimit;      /* RLIMIT_* -> resource */
+extern const struct kk_vocab kk_vocab_rlimit;	   /* RLIMIT_* -> resource */
 extern const struct kk_vocab kk_vocab_namespace;   /* "pid" -> CLONE_NEWPID */
 extern const struct kk_vocab kk_vocab_propagation; /* "private" -> MS_PRIVATE */
 extern const struct kk_vocab kk_vocab_seccomp_action;
@@ -79,7 +79,7 @@ extern const struct kk_vocab kk_vocab_mempolicy_mode;
 extern const struct kk_vocab kk_vocab_mempolicy_flag; /* flags */
 extern const struct kk_vocab kk_vocab_personality_domain;
 extern const struct kk_vocab kk_vocab_hook_kind; /* JSON key -> enum kk_hook_kind */
-extern const struct kk_vocab kk_vocab_status;    /* -> enum kk_status */
+extern const struct kk_vocab kk_vocab_status;	 /* -> enum kk_status */
 
 /* Every table above, for the fuzz dictionary and `features`. */
 extern const struct kk_vocab *const kk_vocab_all[];

@@ -24,24 +24,42 @@ int kk_cli_usage(struct kk_error *err, const struct kk_verb *verb, const char *w
 			    verb->usage);
 }
 
-enum global_opt { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_ROOTLESS,
-		  OPT_SYSTEMD_CGROUP, OPT_VERSION, OPT_HELP };
+enum global_opt {
+	OPT_ROOT = 256,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_ROOTLESS,
+	OPT_SYSTEMD_CGROUP,
+	OPT_VERSION,
+	OPT_HELP
+};
 
 static int set_global(int c, struct kk_globals *g, struct kk_error *err)
 {
 	switch (c) {
-	case OPT_ROOT: g->root = optarg; return 0;
-	case OPT_LOG: g->log_path = optarg; return 0;
+	case OPT_ROOT:
+		g->root = optarg;
+		return 0;
+	case OPT_LOG:
+		g->log_path = optarg;
+		return 0;
 	case OPT_LOG_FORMAT:
 		if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
 			return kk_error_set(err, KK_ERR_USAGE,
 					    "--log-format: \"%s\" is not text or json", optarg);
 		g->log_format = optarg;
 		return 0;
-	case OPT_DEBUG: g->debug = true; return 0;
+	case OPT_DEBUG:
+		g->debug = true;
+		return 0;
 	/* runc's --rootless takes a value (true|false|auto); accept it so engines' lines work. */
-	case OPT_ROOTLESS: g->rootless = optarg == NULL || strcmp(optarg, "false") != 0; return 0;
-	case OPT_SYSTEMD_CGROUP: g->systemd_cgroup = true; return 0;
+	case OPT_ROOTLESS:
+		g->rootless = optarg == NULL || strcmp(optarg, "false") != 0;
+		return 0;
+	case OPT_SYSTEMD_CGROUP:
+		g->systemd_cgroup = true;
+		return 0;
 	default:
 		return kk_error_set(err, KK_ERR_USAGE, "unknown global flag; see kakoi --help");
 	}

@@ -21,6 +21,7 @@ PACKAGES=(
 	gcc
 	g++
 	clang
+	clang-format
 	libclang-rt-14-dev
 	libseccomp-dev
 	libcap-dev

@@ -116,6 +116,15 @@ for config in $CONFIGS; do
 	flaky=$((flaky + fl))
 done
 
+# --- 2b. formatting: clang-format owns the style -----------------------------
+if scripts/format.sh --check; then
+	echo "test.sh: [format] 1 passed, 0 failed"
+	passed=$((passed + 1))
+else
+	echo "test.sh: [format] 0 passed, 1 failed"
+	failed=$((failed + 1))
+fi
+
 # --- 3. fuzzing -------------------------------------------------------------
 if [[ -x scripts/fuzz.sh && "$FUZZ_SECONDS" != "0" ]]; then
 	log="$LOGDIR/fuzz.log"

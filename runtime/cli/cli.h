@@ -10,8 +10,8 @@
 #include "base/error.h"
 
 struct kk_globals {
-	const char *root;       /* --root, default KK_DEFAULT_ROOT */
-	const char *log_path;   /* --log */
+	const char *root;	/* --root, default KK_DEFAULT_ROOT */
+	const char *log_path;	/* --log */
 	const char *log_format; /* --log-format text|json */
 	bool debug;
 	bool rootless;

@@ -173,9 +173,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	if (path == NULL)
 		return -1;
 	return write_new_file(path,
-			      json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_SPACED |
-								   JSON_C_TO_STRING_NOSLASHESCAPE),
+			      json_object_to_json_string_ext(
+				      spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE),
 			      err);
 }
 

@@ -86,8 +86,8 @@ static int confine(int image_fd, int msg_fd, struct kk_error *err)
 	return kk_sandbox_seccomp(writable, err);
 }
 
-void kk_loader_child_main(enum kk_doc_kind kind, const char *buf, size_t len,
-			  kk_loader_child_fn fn, int image_fd, int msg_fd)
+void kk_loader_child_main(enum kk_doc_kind kind, const char *buf, size_t len, kk_loader_child_fn fn,
+			  int image_fd, int msg_fd)
 {
 	struct kk_error err;
 	int r;

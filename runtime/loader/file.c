@@ -25,9 +25,10 @@ static int read_bounded(int fd, const char *path, char *buf, size_t cap, size_t 
 			return 0;
 		*len += (size_t)n;
 		if (*len == cap)
-			return kk_error_set(err, KK_ERR_LIMIT,
-					    "%s: larger than the limit of %u bytes (KK_LIMIT_INPUT_BYTES)",
-					    path, KK_LIMIT_INPUT_BYTES);
+			return kk_error_set(
+				err, KK_ERR_LIMIT,
+				"%s: larger than the limit of %u bytes (KK_LIMIT_INPUT_BYTES)",
+				path, KK_LIMIT_INPUT_BYTES);
 	}
 }
 

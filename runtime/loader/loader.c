@@ -27,7 +27,7 @@
 /* How the child ended, as the parent saw it. */
 struct outcome {
 	bool timed_out;
-	int status;               /* from waitpid */
+	int status;		  /* from waitpid */
 	struct kk_error reported; /* the child's fixed-size report */
 	size_t reported_len;
 };
@@ -37,7 +37,8 @@ static int elapsed_ms(const struct timespec *start)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+	return (int)((now.tv_sec - start->tv_sec) * 1000 +
+		     (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
 /* Reads what the child reports; returns 1 at EOF, 0 for more, -1 if it
@@ -233,7 +234,8 @@ const void *kk_loader_parse(enum kk_doc_kind kind, const char *buf, size_t len,
 
 	if (len > KK_LIMIT_INPUT_BYTES) {
 		kk_error_set(err, KK_ERR_LIMIT,
-			     "%s: document is %zu bytes, more than the limit of %u (KK_LIMIT_INPUT_BYTES)",
+			     "%s: document is %zu bytes, more than the limit of %u "
+			     "(KK_LIMIT_INPUT_BYTES)",
 			     kk_doc_name(kind), len, KK_LIMIT_INPUT_BYTES);
 		return NULL;
 	}

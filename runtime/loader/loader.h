@@ -21,11 +21,11 @@ extern "C" {
 /* What runs in the sandboxed child: turn buf into an image written to
  * image_fd. Returns 0, or -1 with err set. The parser is the only real one;
  * tests substitute crashing, hanging and lying children. */
-typedef int (*kk_loader_child_fn)(enum kk_doc_kind kind, const char *buf, size_t len,
-				  int image_fd, struct kk_error *err);
+typedef int (*kk_loader_child_fn)(enum kk_doc_kind kind, const char *buf, size_t len, int image_fd,
+				  struct kk_error *err);
 
 struct kk_loader_opts {
-	unsigned timeout_ms;      /* 0: KK_LOADER_TIMEOUT_MS */
+	unsigned timeout_ms;	  /* 0: KK_LOADER_TIMEOUT_MS */
 	kk_loader_child_fn child; /* NULL: the parser */
 };
 

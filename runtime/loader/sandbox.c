@@ -80,8 +80,9 @@ int kk_sandbox_drop_caps(struct kk_error *err)
 
 static int allow_memory(scmp_filter_ctx ctx)
 {
-	const int plain[] = {SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-			     SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn)};
+	const int plain[] = {SCMP_SYS(brk),	    SCMP_SYS(munmap), SCMP_SYS(mremap),
+			     SCMP_SYS(madvise),	    SCMP_SYS(exit),   SCMP_SYS(exit_group),
+			     SCMP_SYS(rt_sigreturn)};
 	int r = 0;
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]) && r == 0; i++)

@@ -15,7 +15,8 @@
 
 #include "tests/parser/fixture.h"
 
-namespace {
+namespace
+{
 
 struct Result {
 	int exit_code;
@@ -149,8 +150,10 @@ TEST(Cli, ValidateSpecFixtures)
 		EXPECT_EQ(r.out, "");
 		EXPECT_EQ(r.err.rfind("kakoi: config.json: ", 0), 0u) << r.err;
 	}
-	Result hugepage = Kakoi({"validate", RunfilePath("tests/fixtures/config/bad/linux-hugepage.json")});
-	EXPECT_NE(hugepage.err.find("linux.resources.hugepageLimits[0].pageSize"), std::string::npos)
+	Result hugepage =
+		Kakoi({"validate", RunfilePath("tests/fixtures/config/bad/linux-hugepage.json")});
+	EXPECT_NE(hugepage.err.find("linux.resources.hugepageLimits[0].pageSize"),
+		  std::string::npos)
 		<< hugepage.err;
 }
 

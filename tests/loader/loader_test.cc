@@ -18,7 +18,8 @@ extern "C" {
 #include <cstring>
 #include <string>
 
-namespace {
+namespace
+{
 
 const std::string kGood = R"({"ociVersion":"1.3.0","root":{"path":"rootfs"},"hostname":"iso",)"
 			  R"("process":{"cwd":"/","args":["sh"]}})";
@@ -58,9 +59,12 @@ TEST(Loader, ParsesInIsolationIntoAReadOnlyDocument)
 
 TEST(Loader, InvalidConfigGivesTheParsersError)
 {
-	EXPECT_EQ(LoadError(R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"x","args":["a"]}})"),
-		  "config.json: process.cwd: \"x\" must be an absolute path");
-	EXPECT_EQ(LoadError("{]"), "config.json: invalid JSON at byte 1: quoted object property name expected");
+	EXPECT_EQ(
+		LoadError(
+			R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"x","args":["a"]}})"),
+		"config.json: process.cwd: \"x\" must be an absolute path");
+	EXPECT_EQ(LoadError("{]"),
+		  "config.json: invalid JSON at byte 1: quoted object property name expected");
 	ExpectNoChildren();
 }
 
@@ -73,7 +77,6 @@ TEST(Loader, OversizedInputNeverReachesAChild)
 int Crash(kk_doc_kind, const char *, size_t, int, kk_error *)
 {
 	__builtin_trap(); // SIGILL: not intercepted by sanitizers, unlike SIGSEGV
-
 }
 
 int Sleep(kk_doc_kind, const char *, size_t, int, kk_error *)
@@ -106,7 +109,10 @@ int WriteGarbage(kk_doc_kind, const char *, size_t, int fd, kk_error *)
 	return write(fd, junk, sizeof(junk)) == (ssize_t)sizeof(junk) ? 0 : -1;
 }
 
-int WriteNothing(kk_doc_kind, const char *, size_t, int, kk_error *) { return 0; }
+int WriteNothing(kk_doc_kind, const char *, size_t, int, kk_error *)
+{
+	return 0;
+}
 
 int ExitSilently(kk_doc_kind, const char *, size_t, int, kk_error *)
 {
@@ -121,7 +127,8 @@ int ReportError(kk_doc_kind, const char *, size_t, int, kk_error *err)
 
 TEST(Loader, CrashingChild)
 {
-	EXPECT_EQ(LoadError(kGood, Crash), "config.json: parser child killed by Illegal instruction: it crashed");
+	EXPECT_EQ(LoadError(kGood, Crash),
+		  "config.json: parser child killed by Illegal instruction: it crashed");
 	ExpectNoChildren();
 }
 
@@ -134,16 +141,16 @@ TEST(Loader, HangingChildIsKilledAtTheTimeout)
 TEST(Loader, CpuLimitKillsABusyChild)
 {
 	// Wall timeout above the 2 s CPU rlimit: RLIMIT_CPU must fire first.
-	EXPECT_EQ(LoadError(kGood, Spin, 10000),
-		  "config.json: parser child killed by CPU time limit exceeded: it exceeded its CPU time limit");
+	EXPECT_EQ(LoadError(kGood, Spin, 10000), "config.json: parser child killed by CPU time "
+						 "limit exceeded: it exceeded its CPU time limit");
 	ExpectNoChildren();
 }
 
 TEST(Loader, SyscallOutsideTheAllowlistKills)
 {
-	const std::string sigsys =
-		"config.json: parser child killed by Bad system call: it made a system call outside "
-		"its seccomp allowlist";
+	const std::string sigsys = "config.json: parser child killed by Bad system call: it made a "
+				   "system call outside "
+				   "its seccomp allowlist";
 	EXPECT_EQ(LoadError(kGood, OpenFile), sigsys);
 	EXPECT_EQ(LoadError(kGood, Sleep), sigsys);
 	EXPECT_EQ(LoadError(kGood, ExecMemory), sigsys);
@@ -153,7 +160,8 @@ TEST(Loader, SyscallOutsideTheAllowlistKills)
 TEST(Loader, LyingChildren)
 {
 	EXPECT_EQ(LoadError(kGood, WriteGarbage), "spec image: bad magic or version");
-	EXPECT_EQ(LoadError(kGood, WriteNothing), "config.json: spec image of 0 bytes is out of bounds");
+	EXPECT_EQ(LoadError(kGood, WriteNothing),
+		  "config.json: spec image of 0 bytes is out of bounds");
 	EXPECT_EQ(LoadError(kGood, ExitSilently),
 		  "config.json: parser child exited with status 0 without a coherent report");
 	ExpectNoChildren();

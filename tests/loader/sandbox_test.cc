@@ -15,7 +15,8 @@ extern "C" {
 #include <fstream>
 #include <string>
 
-namespace {
+namespace
+{
 
 // Runs fn in a child; returns its wait status.
 template <typename Fn> int InChild(Fn fn)

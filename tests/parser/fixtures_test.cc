@@ -11,7 +11,8 @@ extern "C" {
 
 #include "tests/parser/fixture.h"
 
-namespace {
+namespace
+{
 
 std::string ParseFile(const std::string &rel, kk_doc_kind kind)
 {
@@ -35,12 +36,14 @@ TEST(SpecFixtures, GoodConfigsParse)
 TEST(SpecFixtures, BadConfigsAreRefusedNamingTheField)
 {
 	const std::map<std::string, std::string> expected = {
-		{"invalid-json.json", "config.json: invalid JSON at byte 1: quoted object property name expected"},
+		{"invalid-json.json",
+		 "config.json: invalid JSON at byte 1: quoted object property name expected"},
 		{"linux-hugepage.json",
 		 "config.json: linux.resources.hugepageLimits[0].pageSize: "},
-		{"linux-netdevice.json", "config.json: linux.netDevices.eth0.name: must be a string, not int"},
-		{"linux-rdma.json",
-		 "config.json: linux.resources.rdma.mlx5_1.hcaHandles: must be an integer, not string"},
+		{"linux-netdevice.json",
+		 "config.json: linux.netDevices.eth0.name: must be a string, not int"},
+		{"linux-rdma.json", "config.json: linux.resources.rdma.mlx5_1.hcaHandles: must be "
+				    "an integer, not string"},
 	};
 	auto files = ListRunfiles("tests/fixtures/config/bad");
 	ASSERT_EQ(files.size(), expected.size());

@@ -17,14 +17,18 @@ extern "C" {
 
 #include "tests/parser/fixture.h"
 
-namespace {
+namespace
+{
 
 // A 16-byte aligned, writable copy of an image, as a memfd mapping would be.
 struct Image {
 	std::vector<uint64_t> words;
 	size_t len = 0;
 
-	unsigned char *bytes() { return reinterpret_cast<unsigned char *>(words.data()); }
+	unsigned char *bytes()
+	{
+		return reinterpret_cast<unsigned char *>(words.data());
+	}
 
 	uint64_t Get(size_t off)
 	{
@@ -33,7 +37,10 @@ struct Image {
 		return v;
 	}
 
-	void Set(size_t off, uint64_t v) { memcpy(bytes() + off, &v, sizeof(v)); }
+	void Set(size_t off, uint64_t v)
+	{
+		memcpy(bytes() + off, &v, sizeof(v));
+	}
 };
 
 Image Build(kk_doc_kind kind, const std::string &json)
@@ -58,7 +65,10 @@ std::string OpenError(Image &img, kk_doc_kind kind = KK_DOC_CONFIG)
 
 constexpr size_t kRoot = KK_IMAGE_ROOT_OFFSET;
 
-std::string Example() { return ReadRunfile("tests/fixtures/config/good/spec-example.json"); }
+std::string Example()
+{
+	return ReadRunfile("tests/fixtures/config/good/spec-example.json");
+}
 
 TEST(ImageRoundTrip, EveryFieldOfTheSpecExampleSurvives)
 {
@@ -83,7 +93,7 @@ TEST(ImageRoundTrip, EveryFieldOfTheSpecExampleSurvives)
 	ASSERT_EQ(p->user->additional_gids.n, 2u);
 	EXPECT_EQ(p->user->additional_gids.v[1], 6u);
 	EXPECT_EQ(p->capabilities->effective, (1ull << 29) | (1ull << 5)); // AUDIT_WRITE, KILL
-	EXPECT_EQ(p->capabilities->ambient, 1ull << 10);                   // NET_BIND_SERVICE
+	EXPECT_EQ(p->capabilities->ambient, 1ull << 10);		   // NET_BIND_SERVICE
 	ASSERT_EQ(p->n_rlimits, 2u);
 	EXPECT_EQ(p->rlimits[1].type, 7); // RLIMIT_NOFILE
 	EXPECT_EQ(p->rlimits[1].hard, 1024u);
@@ -181,10 +191,12 @@ TEST(ImageDecoder, RefusesOutOfBoundsAndMisalignedOffsets)
 {
 	Image img = Build(KK_DOC_CONFIG, kSmall);
 	img.Set(kRoot + offsetof(kk_spec, root), img.len + 64);
-	EXPECT_EQ(OpenError(img), "spec image: spec.root: object out of bounds, misaligned or shared");
+	EXPECT_EQ(OpenError(img),
+		  "spec image: spec.root: object out of bounds, misaligned or shared");
 	img = Build(KK_DOC_CONFIG, kSmall);
 	img.Set(kRoot + offsetof(kk_spec, root), img.Get(kRoot + offsetof(kk_spec, root)) + 1);
-	EXPECT_EQ(OpenError(img), "spec image: spec.root: object out of bounds, misaligned or shared");
+	EXPECT_EQ(OpenError(img),
+		  "spec image: spec.root: object out of bounds, misaligned or shared");
 	img = Build(KK_DOC_CONFIG, kSmall);
 	img.Set(kRoot + offsetof(kk_spec, hostname), 3); // inside the header
 	EXPECT_EQ(OpenError(img), "spec image: spec.hostname: bad string");
@@ -193,18 +205,22 @@ TEST(ImageDecoder, RefusesOutOfBoundsAndMisalignedOffsets)
 TEST(ImageDecoder, RefusesAliasing)
 {
 	Image img = Build(KK_DOC_CONFIG, kSmall);
-	img.Set(kRoot + offsetof(kk_spec, domainname), img.Get(kRoot + offsetof(kk_spec, hostname)));
+	img.Set(kRoot + offsetof(kk_spec, domainname),
+		img.Get(kRoot + offsetof(kk_spec, hostname)));
 	EXPECT_EQ(OpenError(img), "spec image: spec.domainname: bad string");
 	img = Build(KK_DOC_CONFIG, kSmall);
 	// The root struct pointing at itself: a cycle.
 	img.Set(kRoot + offsetof(kk_spec, root), kRoot);
-	EXPECT_EQ(OpenError(img), "spec image: spec.root: object out of bounds, misaligned or shared");
+	EXPECT_EQ(OpenError(img),
+		  "spec image: spec.root: object out of bounds, misaligned or shared");
 }
 
 TEST(ImageDecoder, RefusesUnterminatedString)
 {
 	// In a state image without annotations the bundle is the last object.
-	Image img = Build(KK_DOC_STATE, R"({"ociVersion":"1.0.0","id":"c","status":"stopped","bundle":"/bundle"})");
+	Image img =
+		Build(KK_DOC_STATE,
+		      R"({"ociVersion":"1.0.0","id":"c","status":"stopped","bundle":"/bundle"})");
 	size_t bundle = img.Get(kRoot + offsetof(kk_state, bundle));
 	ASSERT_EQ(bundle + strlen("/bundle") + 1, img.len);
 	img.len -= 1;
@@ -263,7 +279,9 @@ TEST(ImageDecoder, RefusesInvalidUtf8AndDuplicateKeys)
 	EXPECT_EQ(OpenError(img), "spec image: spec.hostname: bad string");
 
 	// Two annotations with the same key: JSON cannot say it, an image can.
-	img = Build(KK_DOC_CONFIG, R"({"ociVersion":"1.0.0","root":{"path":"r"},"annotations":{"a":"1","b":"2"}})");
+	img = Build(
+		KK_DOC_CONFIG,
+		R"({"ociVersion":"1.0.0","root":{"path":"r"},"annotations":{"a":"1","b":"2"}})");
 	size_t kv = img.Get(kRoot + offsetof(kk_spec, annotations.v));
 	size_t second_key = img.Get(kv + sizeof(kk_kv) + offsetof(kk_kv, key));
 	img.bytes()[second_key] = 'a';
@@ -280,7 +298,8 @@ TEST(ImageDecoder, SurvivesRandomDamage)
 		Image img = pristine;
 		int flips = 1 + round % 4;
 		for (int i = 0; i < flips; i++)
-			img.bytes()[rng() % img.len] ^= static_cast<unsigned char>(1u << (rng() % 8));
+			img.bytes()[rng() % img.len] ^=
+				static_cast<unsigned char>(1u << (rng() % 8));
 		if (!OpenError(img).empty())
 			refused++;
 	}

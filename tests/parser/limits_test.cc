@@ -10,7 +10,8 @@ extern "C" {
 
 #include <string>
 
-namespace {
+namespace
+{
 
 kk_error ParseErr(const std::string &json)
 {
@@ -28,7 +29,8 @@ std::string WithArgs(size_t n)
 	std::string args;
 	for (size_t i = 0; i < n; i++)
 		args += std::string(i ? "," : "") + "\"a\"";
-	return R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"/","args":[)" + args + "]}}";
+	return R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"/","args":[)" + args +
+	       "]}}";
 }
 
 std::string WithAnnotations(size_t n)
@@ -86,11 +88,13 @@ TEST(Limits, MapEntries)
 
 TEST(Limits, IntegerOverflowIsAnError)
 {
-	std::string json = R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"/","args":["a"],)"
-			   R"("rlimits":[{"type":"RLIMIT_CORE","soft":18446744073709551616,"hard":1}]}})";
+	std::string json =
+		R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"/","args":["a"],)"
+		R"("rlimits":[{"type":"RLIMIT_CORE","soft":18446744073709551616,"hard":1}]}})";
 	kk_error err = ParseErr(json);
 	EXPECT_NE(err.code, KK_OK);
-	EXPECT_NE(std::string(err.msg).find("process.rlimits[0].soft"), std::string::npos) << err.msg;
+	EXPECT_NE(std::string(err.msg).find("process.rlimits[0].soft"), std::string::npos)
+		<< err.msg;
 }
 
 } // namespace

@@ -10,7 +10,8 @@ extern "C" {
 
 #include <string>
 
-namespace {
+namespace
+{
 
 struct Case {
 	const char *name;
@@ -46,7 +47,9 @@ std::string ParseError(const std::string &json)
 	return err.msg;
 }
 
-class Rules : public ::testing::TestWithParam<Case> {};
+class Rules : public ::testing::TestWithParam<Case>
+{
+};
 
 TEST_P(Rules, Holds)
 {
@@ -57,15 +60,19 @@ TEST_P(Rules, Holds)
 const Case kCases[] = {
 	// Document shape.
 	{"minimal", Config(""), ""},
-	{"invalid_json", "{]", "config.json: invalid JSON at byte 1: quoted object property name expected"},
-	{"truncated_json", R"({"ociVersion":)", "config.json: invalid JSON: unexpected end of input"},
-	{"trailing_data", Config("") + " x", "config.json: invalid JSON at byte 48: unexpected character"},
+	{"invalid_json", "{]",
+	 "config.json: invalid JSON at byte 1: quoted object property name expected"},
+	{"truncated_json", R"({"ociVersion":)",
+	 "config.json: invalid JSON: unexpected end of input"},
+	{"trailing_data", Config("") + " x",
+	 "config.json: invalid JSON at byte 48: unexpected character"},
 	// json-c stops at a NUL; what follows must not be silently ignored.
 	{"trailing_after_nul", Config("") + std::string("\0{}", 3),
 	 "config.json: invalid JSON: trailing data at byte 47"},
 	{"trailing_space_ok", Config("") + " \n", ""},
 	{"not_object", "[1]", "config.json: must be a JSON object"},
-	{"comments_refused", "{/* c */}", "config.json: invalid JSON at byte 1: quoted object property name expected"},
+	{"comments_refused", "{/* c */}",
+	 "config.json: invalid JSON at byte 1: quoted object property name expected"},
 	{"bad_utf8", "{\"ociVersion\":\"1.0.0\",\"hostname\":\"\xff\"}",
 	 "config.json: invalid JSON at byte 34: invalid utf-8 string"},
 	{"unknown_properties_ignored", Config(R"("x-vendor":{"a":[1]},"solaris":{})"), ""},
@@ -115,7 +122,8 @@ const Case kCases[] = {
 	 "config.json: mounts[0].destination: is required"},
 	{"mount_destination_empty", Config(R"("mounts":[{"destination":""}])"),
 	 "config.json: mounts[0].destination: must not be empty"},
-	{"mounts_type", Config(R"("mounts":{})"), "config.json: mounts: must be an array, not object"},
+	{"mounts_type", Config(R"("mounts":{})"),
+	 "config.json: mounts: must be an array, not object"},
 	{"mount_not_object", Config(R"("mounts":[1])"),
 	 "config.json: mounts[0]: must be an object, not int"},
 	{"mount_option_type", Config(R"("mounts":[{"destination":"/a","options":["ro",5]}])"),
@@ -132,7 +140,8 @@ const Case kCases[] = {
 	 "config.json: mounts[0].uidMappings[0].hostID: is required"},
 	// process
 	{"process_ok", Process(R"("terminal":true,"env":["A=1","B="],"noNewPrivileges":true)"), ""},
-	{"cwd_required", Config(R"("process":{"args":["sh"]})"), "config.json: process.cwd: is required"},
+	{"cwd_required", Config(R"("process":{"args":["sh"]})"),
+	 "config.json: process.cwd: is required"},
 	{"cwd_absolute", Config(R"("process":{"cwd":"tmp","args":["sh"]})"),
 	 "config.json: process.cwd: \"tmp\" must be an absolute path"},
 	{"args_required", Config(R"("process":{"cwd":"/"})"),
@@ -151,7 +160,8 @@ const Case kCases[] = {
 	{"console_width_required", Process(R"("consoleSize":{"height":24})"),
 	 "config.json: process.consoleSize.width: is required"},
 	// rlimits
-	{"rlimit_ok", Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":1024,"hard":4096}])"), ""},
+	{"rlimit_ok", Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":1024,"hard":4096}])"),
+	 ""},
 	{"rlimit_unknown",
 	 Process(R"("rlimits":[{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_NPROC","soft":1,"hard":1},)"
 		 R"({"type":"RLIMIT_FOO","soft":1,"hard":1}])"),
@@ -159,7 +169,8 @@ const Case kCases[] = {
 	{"rlimit_duplicate",
 	 Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":1,"hard":1},{"type":"RLIMIT_NOFILE","soft":2,"hard":2}])"),
 	 "config.json: process.rlimits[1].type: duplicate rlimit \"RLIMIT_NOFILE\""},
-	{"rlimit_soft_above_hard", Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":9,"hard":8}])"),
+	{"rlimit_soft_above_hard",
+	 Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":9,"hard":8}])"),
 	 "config.json: process.rlimits[0].soft: soft limit 9 is above the hard limit 8"},
 	{"rlimit_negative", Process(R"("rlimits":[{"type":"RLIMIT_NOFILE","soft":-1,"hard":8}])"),
 	 "config.json: process.rlimits[0].soft: must not be negative"},
@@ -180,7 +191,8 @@ const Case kCases[] = {
 	{"caps_unknown_ambient", Process(R"("capabilities":{"ambient":["kill"]})"),
 	 "config.json: process.capabilities.ambient[0]: unknown capability \"kill\""},
 	// user
-	{"user_ok", Process(R"("user":{"uid":1000,"gid":1000,"umask":18,"additionalGids":[5,6],"username":"u"})"),
+	{"user_ok",
+	 Process(R"("user":{"uid":1000,"gid":1000,"umask":18,"additionalGids":[5,6],"username":"u"})"),
 	 ""},
 	{"user_uid_required", Process(R"("user":{"gid":0})"),
 	 "config.json: process.user.uid: is required"},
@@ -195,10 +207,13 @@ const Case kCases[] = {
 	 ""},
 	{"scheduler_policy", Process(R"("scheduler":{"policy":"SCHED_FAST"})"),
 	 "config.json: process.scheduler.policy: unknown scheduler policy \"SCHED_FAST\""},
-	{"scheduler_flag", Process(R"("scheduler":{"policy":"SCHED_OTHER","flags":["SCHED_FLAG_X"]})"),
+	{"scheduler_flag",
+	 Process(R"("scheduler":{"policy":"SCHED_OTHER","flags":["SCHED_FLAG_X"]})"),
 	 "config.json: process.scheduler.flags[0]: unknown scheduler flag \"SCHED_FLAG_X\""},
-	{"scheduler_nice_range", Process(R"("scheduler":{"policy":"SCHED_OTHER","nice":2147483648})"),
-	 "config.json: process.scheduler.nice: 2147483648 is out of range [-2147483648, 2147483647]"},
+	{"scheduler_nice_range",
+	 Process(R"("scheduler":{"policy":"SCHED_OTHER","nice":2147483648})"),
+	 "config.json: process.scheduler.nice: 2147483648 is out of range [-2147483648, "
+	 "2147483647]"},
 	{"ioprio_ok", Process(R"("ioPriority":{"class":"IOPRIO_CLASS_BE","priority":7})"), ""},
 	{"ioprio_class", Process(R"("ioPriority":{"class":"IOPRIO_CLASS_NONE"})"),
 	 "config.json: process.ioPriority.class: unknown I/O priority class \"IOPRIO_CLASS_NONE\""},
@@ -210,7 +225,8 @@ const Case kCases[] = {
 	{"affinity_ok", Process(R"("execCPUAffinity":{"initial":"0-3, 7","final":"1"})"), ""},
 	{"affinity_format", Process(R"("execCPUAffinity":{"final":"0-3,a"})"),
 	 "config.json: process.execCPUAffinity.final: \"0-3,a\" is not a CPU list"},
-	{"labels_ok", Process(R"("apparmorProfile":"p","selinuxLabel":"system_u:system_r:container_t:s0")"), ""},
+	{"labels_ok",
+	 Process(R"("apparmorProfile":"p","selinuxLabel":"system_u:system_r:container_t:s0")"), ""},
 	// hooks
 	{"hooks_all_kinds_ok",
 	 Config(R"("hooks":{"prestart":[{"path":"/a"}],"createRuntime":[{"path":"/b","args":["b","1"]}],)"
@@ -238,7 +254,9 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Config, Rules, ::testing::ValuesIn(kCases),
-			 [](const ::testing::TestParamInfo<Case> &info) { return info.param.name; });
+			 [](const ::testing::TestParamInfo<Case> &info) {
+				 return info.param.name;
+			 });
 
 TEST(ProcessDocument, StandaloneErrorsNameTheDocument)
 {
@@ -270,20 +288,31 @@ std::string StateError(const std::string &json)
 
 TEST(StateDocument, Rules)
 {
-	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"creating","bundle":"/b"})"), "");
-	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"paused","pid":3,"bundle":"/b"})"), "");
+	EXPECT_EQ(
+		StateError(R"({"ociVersion":"1.3.0","id":"c","status":"creating","bundle":"/b"})"),
+		"");
+	EXPECT_EQ(
+		StateError(
+			R"({"ociVersion":"1.3.0","id":"c","status":"paused","pid":3,"bundle":"/b"})"),
+		"");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","status":"created","pid":1,"bundle":"/b"})"),
 		  "state.json: id: is required");
-	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"","status":"created","pid":1,"bundle":"/b"})"),
-		  "state.json: id: must not be empty");
+	EXPECT_EQ(
+		StateError(
+			R"({"ociVersion":"1.3.0","id":"","status":"created","pid":1,"bundle":"/b"})"),
+		"state.json: id: must not be empty");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"zombie","bundle":"/b"})"),
 		  "state.json: status: unknown status \"zombie\"");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"running","bundle":"/b"})"),
 		  "state.json: pid: is required when the status is \"running\"");
-	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"stopped","pid":-1,"bundle":"/b"})"),
-		  "state.json: pid: -1 is not a valid process ID");
-	EXPECT_EQ(StateError(R"({"ociVersion":"1.3.0","id":"c","status":"running","pid":4294967297,"bundle":"/b"})"),
-		  "state.json: pid: 4294967297 is not a valid process ID");
+	EXPECT_EQ(
+		StateError(
+			R"({"ociVersion":"1.3.0","id":"c","status":"stopped","pid":-1,"bundle":"/b"})"),
+		"state.json: pid: -1 is not a valid process ID");
+	EXPECT_EQ(
+		StateError(
+			R"({"ociVersion":"1.3.0","id":"c","status":"running","pid":4294967297,"bundle":"/b"})"),
+		"state.json: pid: 4294967297 is not a valid process ID");
 	EXPECT_EQ(StateError(R"({"ociVersion":"x","id":"c","status":"stopped","bundle":"/b"})"),
 		  "state.json: ociVersion: \"x\" is not a SemVer version");
 	EXPECT_EQ(StateError(R"({"ociVersion":"1.0.0","id":"c","status":"stopped"})"),
@@ -292,8 +321,9 @@ TEST(StateDocument, Rules)
 
 TEST(StateDocument, RoundTripsThroughJson)
 {
-	const std::string in = R"({"ociVersion":"1.3.0","id":"web-1","status":"running","pid":4422,)"
-			       R"("bundle":"/containers/redis","annotations":{"myKey":"my\"Value/"}})";
+	const std::string in =
+		R"({"ociVersion":"1.3.0","id":"web-1","status":"running","pid":4422,)"
+		R"("bundle":"/containers/redis","annotations":{"myKey":"my\"Value/"}})";
 	kk_error err{};
 	const kk_state *st = kk_state_parse(in.data(), in.size(), &err);
 	ASSERT_NE(st, nullptr) << err.msg;
