@@ -12,6 +12,10 @@
 #define KK_LIMIT_ARRAY_ITEMS 16384
 /* Most members in one JSON object used as a map (annotations, sysctl, ...). */
 #define KK_LIMIT_MAP_ENTRIES 16384
+/* Most entries in one uidMappings/gidMappings list: the kernel accepts at
+ * most 340 lines in uid_map / gid_map (user_namespaces(7)); the cap also
+ * bounds the quadratic overlap check. */
+#define KK_LIMIT_ID_MAPPINGS 340
 /* Largest flattened image a child may hand back, in bytes. */
 #define KK_LIMIT_IMAGE_BYTES (64u * 1024 * 1024)
 

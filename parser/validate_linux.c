@@ -11,9 +11,8 @@
 #include <stddef.h>
 #include <string.h>
 
-/* The kernel accepts at most this many lines in uid_map / gid_map
- * (user_namespaces(7)); the cap also bounds the quadratic overlap check. */
-#define KV_ID_MAPPINGS_MAX 340
+#include "parser/limits.h"
+
 #define KV_SECCOMP_ARGS 6
 
 /* ---- id mappings --------------------------------------------------------- */
@@ -57,9 +56,11 @@ int kv_id_mappings(struct kp_ctx *ctx, const char *key, const struct kk_id_mappi
 	size_t mark = kp_push_key(ctx, key);
 	int r = 0;
 
-	if (maps->n > KV_ID_MAPPINGS_MAX)
-		r = kp_fail(ctx, "has %zu entries, more than the kernel's limit of %d", maps->n,
-			    KV_ID_MAPPINGS_MAX);
+	if (maps->n > KK_LIMIT_ID_MAPPINGS)
+		r = kp_fail_limit(ctx,
+				  "has %zu entries, more than the kernel's limit of %d "
+				  "(KK_LIMIT_ID_MAPPINGS)",
+				  maps->n, KK_LIMIT_ID_MAPPINGS);
 	for (size_t i = 0; i < maps->n && r == 0; i++)
 		r = KV_AT_INDEX(ctx, i, id_mapping(ctx, key, maps, i));
 	kp_pop(ctx, mark);

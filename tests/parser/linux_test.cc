@@ -212,7 +212,7 @@ TEST(IdMappings, KernelLimitOf340)
 	EXPECT_EQ(LinuxError(Mappings(340)), "");
 	EXPECT_EQ(LinuxError(Mappings(341)),
 		  "config.json: linux.uidMappings: has 341 entries, more than the kernel's limit "
-		  "of 340");
+		  "of 340 (KK_LIMIT_ID_MAPPINGS)");
 }
 
 // --- timeOffsets -------------------------------------------------------------------------
