@@ -53,6 +53,14 @@ void kk_error_prefix(struct kk_error *err, const char *fmt, ...)
 		err->msg[0] = '\0';
 }
 
+void kk_error_make_printable(struct kk_error *err)
+{
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	for (char *p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 void kk_error_clear(struct kk_error *err)
 {
 	err->code = KK_OK;

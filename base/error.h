@@ -38,6 +38,11 @@ void kk_error_prefix(struct kk_error *err, const char *fmt, ...) KK_PRINTF(2, 3)
 
 void kk_error_clear(struct kk_error *err);
 
+/* Replaces control characters in the message with '?': messages quote
+ * untrusted input (config keys, a parser child's report) and are printed
+ * to terminals and logs, where an ESC or a newline could forge output. */
+void kk_error_make_printable(struct kk_error *err);
+
 const char *kk_error_code_name(enum kk_err_code code);
 
 #ifdef __cplusplus

@@ -1,14 +1,17 @@
 /* The parser's entry points: bytes -> tree (arena) -> image -> one mapping,
  * checked, relocated, validated and sealed read-only. The same path serves
  * the in-process parse and the isolated child, which stops at the image.
- * Semantic validation runs once, in kk_image_open(), on the final form: the
- * parent validates what it will use, whoever built it. */
+ * Semantic validation runs where the image is built (the child) and again
+ * in kk_image_open() on the final form: the parent validates what it will
+ * use, whoever built it. */
 #include <string.h>
 #include <sys/mman.h>
 
 #include "base/cleanup.h"
 #include "parser/image.h"
+#include "parser/limits.h"
 #include "parser/parse.h"
+#include "parser/validate.h"
 
 const char *kk_doc_name(enum kk_doc_kind kind)
 {
@@ -32,6 +35,18 @@ static const struct {
 	[KK_DOC_STATE] = {sizeof(struct kk_state), kp_parse_state},
 };
 
+/* The builder validates what it built (in the isolated child, before the
+ * image leaves it); kk_image_open() validates again what it decoded, so the
+ * parent never relies on the child having done so. */
+static int validate(struct kp_ctx *ctx, int kind, const void *root)
+{
+	if (kind == KK_DOC_CONFIG)
+		return kv_spec(ctx, root);
+	if (kind == KK_DOC_PROCESS)
+		return kv_process(ctx, root);
+	return kv_state(ctx, root);
+}
+
 const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 {
 	KK_CLEANUP(kp_json_putp) json_object *jv = NULL;
@@ -41,6 +56,8 @@ const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 		kk_error_set(ctx->err, KK_ERR_INTERNAL, "unknown document kind %d", kind);
 		return NULL;
 	}
+	if (len <= KK_LIMIT_INPUT_BYTES && kp_prescan(ctx, buf, len) < 0)
+		return NULL;
 	jv = kp_parse_json(ctx, buf, len);
 	if (jv == NULL)
 		return NULL;
@@ -66,7 +83,7 @@ void *kk_image_build(enum kk_doc_kind kind, const char *buf, size_t len, size_t 
 		return NULL;
 	}
 	root = kp_build(&ctx, kind, buf, len);
-	if (root == NULL)
+	if (root == NULL || validate(&ctx, kind, root) < 0)
 		return NULL;
 	return kk_image_encode(kind, root, image_len, err);
 }

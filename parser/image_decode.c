@@ -56,7 +56,8 @@ static int relocate_string(struct dec *d, const char **slot)
 	nul = memchr(d->base + off, '\0', d->size - off);
 	if (nul == NULL || target(d, off, (size_t)(nul - d->base) - off + 1, 1) == NULL)
 		return -1;
-	if (!kk_utf8_valid((const char *)d->base + off, (size_t)(nul - d->base) - off))
+	if ((size_t)(nul - d->base) - off > KK_LIMIT_INPUT_BYTES ||
+	    !kk_utf8_valid((const char *)d->base + off, (size_t)(nul - d->base) - off))
 		return -1;
 	*slot = (const char *)(d->base + off);
 	return 0;
@@ -97,6 +98,9 @@ static int dec_array(struct dec *d, const struct kk_type *t, const struct kk_fie
 					    : bad(d, t->name, f->name, "count and items disagree");
 	if (n > d->size / f->elem_size)
 		return bad(d, t->name, f->name, "count out of bounds");
+	/* What the parser would refuse, the decoder refuses too. */
+	if (n > KK_LIMIT_ARRAY_ITEMS)
+		return bad(d, t->name, f->name, "more items than KK_LIMIT_ARRAY_ITEMS");
 	items = target(d, off, n * f->elem_size, align);
 	if (items == NULL)
 		return bad(d, t->name, f->name, "items out of bounds, misaligned or shared");

@@ -16,6 +16,10 @@ int kp_parse_seccomp(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct 
 int kp_parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
 			 struct kk_id_mappings *out);
 
+/* Refuses what json-c would silently alter: \u0000 escapes and integers
+ * beyond 64 bits. Runs on the raw bytes. */
+int kp_prescan(struct kp_ctx *ctx, const char *buf, size_t len);
+
 /* Parses bytes of the given kind into a tree in ctx->arena (not yet validated). */
 const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len);
 

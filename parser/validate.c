@@ -172,9 +172,19 @@ int kv_map(struct kp_ctx *ctx, const char *key, const struct kk_map *map)
 	return KV_AT(ctx, key, kv_keys(ctx, map->v, map->n, sizeof(*map->v), 0));
 }
 
+/* sethostname(2) and setdomainname(2) take at most 64 bytes. */
+static int host_name(struct kp_ctx *ctx, const char *name)
+{
+	if (name == NULL || strlen(name) <= 64)
+		return 0;
+	return kp_fail(ctx, "is %zu bytes, more than the kernel's 64", strlen(name));
+}
+
 int kv_spec(struct kp_ctx *ctx, const struct kk_spec *spec)
 {
-	if (KV_AT(ctx, "ociVersion", oci_version(ctx, spec->oci_version, true)) < 0)
+	if (KV_AT(ctx, "ociVersion", oci_version(ctx, spec->oci_version, true)) < 0 ||
+	    KV_AT(ctx, "hostname", host_name(ctx, spec->hostname)) < 0 ||
+	    KV_AT(ctx, "domainname", host_name(ctx, spec->domainname)) < 0)
 		return -1;
 	if (spec->root == NULL)
 		return KV_AT(ctx, "root", kp_fail(ctx, "is required on Linux"));
@@ -221,6 +231,21 @@ static int cpu_list(struct kp_ctx *ctx, const char *key, const char *list)
 	return KV_AT(ctx, key, kp_fail(ctx, "\"%s\" is not a CPU list", list));
 }
 
+/* sched_setattr(2): nice in [-20, 19]; for SCHED_DEADLINE
+ * runtime <= deadline <= period (a zero period means "the deadline"). */
+static int scheduler(struct kp_ctx *ctx, const struct kk_scheduler *s)
+{
+	uint64_t runtime = s->runtime.value, deadline = s->deadline.value;
+	uint64_t period = s->period.value ? s->period.value : deadline;
+
+	if (s->nice.set && (s->nice.value < -20 || s->nice.value > 19))
+		return KV_AT(ctx, "nice",
+			     kp_fail(ctx, "%d is out of range [-20, 19]", s->nice.value));
+	if (s->policy == 6 /* SCHED_DEADLINE */ && (runtime > deadline || deadline > period))
+		return kp_fail(ctx, "SCHED_DEADLINE needs runtime <= deadline <= period");
+	return 0;
+}
+
 static int process_objects(struct kp_ctx *ctx, const struct kk_process *p)
 {
 	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7))
@@ -234,6 +259,13 @@ static int process_objects(struct kp_ctx *ctx, const struct kk_process *p)
 	     KV_AT(ctx, "execCPUAffinity", cpu_list(ctx, "final", p->exec_cpu_affinity->final)) <
 		     0))
 		return -1;
+	if (p->scheduler && KV_AT(ctx, "scheduler", scheduler(ctx, p->scheduler)) < 0)
+		return -1;
+	if (p->user && p->user->umask.set && p->user->umask.value > 0777)
+		return KV_AT(
+			ctx, "user",
+			KV_AT(ctx, "umask",
+			      kp_fail(ctx, "%u is out of range [0, 511]", p->user->umask.value)));
 	if (p->oom_score_adj.set &&
 	    (p->oom_score_adj.value < -1000 || p->oom_score_adj.value > 1000))
 		return KV_AT(

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <net/if.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "parser/limits.h"
@@ -131,6 +132,14 @@ static int device(struct kp_ctx *ctx, const struct kk_device *d)
 		return KV_AT(ctx, "major", kp_fail(ctx, "is required for type \"%c\"", d->type));
 	if (!d->minor.set)
 		return KV_AT(ctx, "minor", kp_fail(ctx, "is required for type \"%c\"", d->type));
+	if (d->major.value < 0 || d->major.value > UINT32_MAX)
+		return KV_AT(
+			ctx, "major",
+			kp_fail(ctx, "%lld is not a device number", (long long)d->major.value));
+	if (d->minor.value < 0 || d->minor.value > UINT32_MAX)
+		return KV_AT(
+			ctx, "minor",
+			kp_fail(ctx, "%lld is not a device number", (long long)d->minor.value));
 	return 0;
 }
 
@@ -311,6 +320,16 @@ static int linux_objects(struct kp_ctx *ctx, const struct kk_linux *l)
 	return 0;
 }
 
+/* timens(7) takes nanoseconds below one second. */
+static int time_offset(struct kp_ctx *ctx, const char *key, const struct kk_time_offset *t)
+{
+	if (t == NULL || !t->nanosecs.set || t->nanosecs.value < 1000000000u)
+		return 0;
+	return KV_AT(ctx, key,
+		     KV_AT(ctx, "nanosecs",
+			   kp_fail(ctx, "%u is not below 1000000000", t->nanosecs.value)));
+}
+
 int kv_linux(struct kp_ctx *ctx, const struct kk_linux *l)
 {
 	if (KV_AT(ctx, "namespaces", namespaces(ctx, l)) < 0 ||
@@ -321,6 +340,12 @@ int kv_linux(struct kp_ctx *ctx, const struct kk_linux *l)
 	    kv_absolute_list(ctx, "readonlyPaths", &l->readonly_paths) < 0 ||
 	    KV_AT(ctx, "sysctl", sysctl(ctx, &l->sysctl)) < 0 ||
 	    KV_AT(ctx, "netDevices", net_devices(ctx, l)) < 0)
+		return -1;
+	if (l->time_offsets &&
+	    (KV_AT(ctx, "timeOffsets", time_offset(ctx, "boottime", l->time_offsets->boottime)) <
+		     0 ||
+	     KV_AT(ctx, "timeOffsets", time_offset(ctx, "monotonic", l->time_offsets->monotonic)) <
+		     0))
 		return -1;
 	return linux_objects(ctx, l);
 }

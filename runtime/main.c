@@ -2,6 +2,7 @@
  * place that prints an error and the only place that exits. */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -125,7 +126,11 @@ int main(int argc, char **argv)
 {
 	struct kk_error err = {0};
 
+	/* An inherited SIG_IGN would let the kernel reap our children before
+	 * we can read how they ended (the parser child, later the container). */
+	signal(SIGCHLD, SIG_DFL);
 	if (run(argc, argv, &err) < 0) {
+		kk_error_make_printable(&err);
 		fprintf(stderr, "kakoi: %s\n", err.msg);
 		return 1;
 	}

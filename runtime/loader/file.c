@@ -34,7 +34,8 @@ static int read_bounded(int fd, const char *path, char *buf, size_t cap, size_t 
 
 int kk_loader_read_file(const char *path, char **buf, size_t *len, struct kk_error *err)
 {
-	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang us before the type check. */
+	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	KK_AUTOFREE char *data = NULL;
 	struct stat st;
 

@@ -85,8 +85,9 @@ static int wait_child(pid_t pid, int pidfd, int msg_fd, int timeout_ms, struct o
 		}
 		exited = exited || (fds[0].revents & POLLIN);
 	}
-	if (waitpid(pid, &out->status, 0) < 0)
-		return kk_error_sys(err, errno, "waiting for the parser child");
+	while (waitpid(pid, &out->status, 0) < 0)
+		if (errno != EINTR)
+			return kk_error_sys(err, errno, "waiting for the parser child");
 	return 0;
 }
 
@@ -113,15 +114,10 @@ static const char *signal_reason(int sig)
 /* The child's message is untrusted text: bound it and keep it printable. */
 static void adopt_report(struct kk_error *err, const struct kk_error *reported)
 {
-	size_t i;
-
+	memcpy(err->msg, reported->msg, sizeof(err->msg));
 	err->code = reported->code == KK_ERR_LIMIT ? KK_ERR_LIMIT : KK_ERR_INVALID;
 	err->sys_errno = 0;
-	for (i = 0; i + 1 < sizeof(err->msg) && reported->msg[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)reported->msg[i];
-		err->msg[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	err->msg[i] = '\0';
+	kk_error_make_printable(err);
 }
 
 /* Turns the outcome into 0 (an image is waiting) or an error. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/capability.h>
 #include <sys/mman.h>
@@ -11,14 +12,6 @@
 #include <sys/resource.h>
 
 #include "parser/limits.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define KK_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KK_SANITIZED 1
-#endif
-#endif
 
 /* Parsing the largest accepted input takes well under a second. */
 #define SANDBOX_CPU_SECONDS 2
@@ -55,13 +48,26 @@ int kk_sandbox_rlimits(struct kk_error *err)
 	return 0;
 }
 
+static bool has_setpcap(void)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (caps != NULL)
+		cap_get_flag(caps, CAP_SETPCAP, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
 int kk_sandbox_drop_caps(struct kk_error *err)
 {
 	cap_t none;
 	int r;
 
-	/* Bounding set first: dropping from it needs CAP_SETPCAP, still held. */
-	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+	/* Bounding set first: dropping from it needs CAP_SETPCAP, still held.
+	 * Without it (kakoi run by an unprivileged user) there is nothing to
+	 * gain back: no_new_privs and the seccomp filter forbid exec. */
+	for (int cap = 0; cap <= CAP_LAST_CAP && has_setpcap(); cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return kk_error_sys(err, errno, "sandbox: dropping capability %d", cap);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)

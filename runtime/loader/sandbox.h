@@ -5,6 +5,16 @@
 
 #include "base/error.h"
 
+/* Sanitizer builds (tests) need a larger address space and stderr for
+ * their reports; release builds get neither. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KK_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KK_SANITIZED 1
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

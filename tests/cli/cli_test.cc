@@ -170,6 +170,24 @@ TEST(Cli, ValidateErrors)
 			    "validate [--bundle DIR | FILE]\n");
 }
 
+// Errors quote untrusted config text; control characters must not reach the
+// terminal, where an ESC or a newline could forge output such as "ok".
+TEST(Cli, ErrorsArePrintable)
+{
+	std::string dir = TempDir();
+	std::string path = dir + "/config.json";
+	std::ofstream(path)
+		<< R"({"ociVersion":"1.0.0","root":{"path":"r"},"process":{"cwd":"/",)"
+		<< R"("args":["sh"],"rlimits":[{"type":"X\u001b[2K\rok\n","soft":1,"hard":1}]}})";
+	Result r = Kakoi({"validate", path});
+	EXPECT_EQ(r.exit_code, 1);
+	EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+	EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+	EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+	unlink(path.c_str());
+	rmdir(dir.c_str());
+}
+
 TEST(Cli, UsageErrorsExitOneAndChangeNothing)
 {
 	std::string dir = TempDir();

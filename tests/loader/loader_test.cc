@@ -9,6 +9,7 @@ extern "C" {
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,6 +171,29 @@ TEST(Loader, LyingChildren)
 TEST(Loader, ChildErrorTextIsSanitized)
 {
 	EXPECT_EQ(LoadError(kGood, ReportError), "config.json: evil?[31m message");
+}
+
+TEST(Loader, IgnoredSigchldIsNoExcuse)
+{
+	// main() resets SIGCHLD; the loader still reaps on EINTR and reports ECHILD clearly.
+	signal(SIGCHLD, SIG_DFL);
+	EXPECT_EQ(LoadError(kGood), "");
+	ExpectNoChildren();
+}
+
+TEST(LoaderFiles, FifoDoesNotHang)
+{
+	char dir[] = "/tmp/kakoi-fifo-XXXXXX";
+	ASSERT_NE(mkdtemp(dir), nullptr);
+	std::string fifo = std::string(dir) + "/config.json";
+	ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+	char *buf = nullptr;
+	size_t len = 0;
+	kk_error err{};
+	EXPECT_EQ(kk_loader_read_file(fifo.c_str(), &buf, &len, &err), -1);
+	EXPECT_EQ(std::string(err.msg), fifo + ": not a regular file");
+	unlink(fifo.c_str());
+	rmdir(dir);
 }
 
 TEST(LoaderFiles, ReadFileRefusesNonRegularAndOversized)

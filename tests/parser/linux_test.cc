@@ -246,6 +246,22 @@ TEST(TimeOffsets, TypeErrors)
 		  "config.json: linux.timeOffsets.monotonic: must be an object, not int");
 }
 
+TEST(TimeOffsets, NanosecondsBelowOneSecond)
+{
+	EXPECT_EQ(LinuxError(R"("timeOffsets":{"boottime":{"nanosecs":999999999}})"), "");
+	EXPECT_EQ(LinuxError(R"("timeOffsets":{"boottime":{"nanosecs":1000000000}})"),
+		  "config.json: linux.timeOffsets.boottime.nanosecs: 1000000000 is not below "
+		  "1000000000");
+}
+
+TEST(Devices, NumbersAreNotNegative)
+{
+	EXPECT_EQ(LinuxError(R"("devices":[{"type":"c","path":"/dev/x","major":-5,"minor":1}])"),
+		  "config.json: linux.devices[0].major: -5 is not a device number");
+	EXPECT_EQ(LinuxError(R"("devices":[{"type":"b","path":"/dev/x","major":5,"minor":-1}])"),
+		  "config.json: linux.devices[0].minor: -1 is not a device number");
+}
+
 // --- devices -----------------------------------------------------------------------------
 
 TEST(Devices, Good)

@@ -96,7 +96,14 @@ const Case kCases[] = {
 	{"root_absolute_ok", R"({"ociVersion":"1.0.0","root":{"path":"/r","readonly":true}})", ""},
 	// strings
 	{"nul_in_string", Config(R"("hostname":"a\u0000b")"),
-	 "config.json: hostname: must not contain a NUL byte"},
+	 "config.json: \\u0000 (a NUL byte) at byte 60 is not allowed"},
+	// json-c would cut the key at the NUL and let it replace "ociVersion".
+	{"nul_in_key", R"({"ociVersion":"1.0.0","root":{"path":"r"},"ociVersion\u0000x":"9.0.0"})",
+	 "config.json: \\u0000 (a NUL byte) at byte 53 is not allowed"},
+	{"escaped_backslash_ok", Config(R"("hostname":"a\\u0000b")"), ""},
+	{"hostname_length", Config("\"hostname\":\"" + std::string(65, 'h') + "\""),
+	 "config.json: hostname: is 65 bytes, more than the kernel's 64"},
+	{"hostname_64_ok", Config("\"hostname\":\"" + std::string(64, 'h') + "\""), ""},
 	// Strict UTF-8: json-c alone lets these through.
 	{"utf8_surrogate", Config("\"hostname\":\"\xed\xa0\x80\""),
 	 "config.json: hostname: must be valid UTF-8 (no overlong forms, surrogates or code points "
@@ -210,6 +217,14 @@ const Case kCases[] = {
 	{"scheduler_flag",
 	 Process(R"("scheduler":{"policy":"SCHED_OTHER","flags":["SCHED_FLAG_X"]})"),
 	 "config.json: process.scheduler.flags[0]: unknown scheduler flag \"SCHED_FLAG_X\""},
+	{"scheduler_nice_kernel_range",
+	 Process(R"("scheduler":{"policy":"SCHED_OTHER","nice":-21})"),
+	 "config.json: process.scheduler.nice: -21 is out of range [-20, 19]"},
+	{"scheduler_deadline_order",
+	 Process(R"("scheduler":{"policy":"SCHED_DEADLINE","runtime":5,"deadline":2,"period":9})"),
+	 "config.json: process.scheduler: SCHED_DEADLINE needs runtime <= deadline <= period"},
+	{"umask_range", Process(R"("user":{"uid":0,"gid":0,"umask":512})"),
+	 "config.json: process.user.umask: 512 is out of range [0, 511]"},
 	{"scheduler_nice_range",
 	 Process(R"("scheduler":{"policy":"SCHED_OTHER","nice":2147483648})"),
 	 "config.json: process.scheduler.nice: 2147483648 is out of range [-2147483648, "
