@@ -18,7 +18,8 @@ static long semver_major(const char *v)
 		char *end;
 		long n;
 
-		if (!isdigit((unsigned char)*v))
+		/* SemVer: digits, and no leading zero but for 0 itself. */
+		if (!isdigit((unsigned char)*v) || (v[0] == '0' && isdigit((unsigned char)v[1])))
 			return -1;
 		n = strtol(v, &end, 10);
 		if (part == 0)
@@ -28,6 +29,9 @@ static long semver_major(const char *v)
 			return -1;
 	}
 	if (*v != '\0' && *v != '-' && *v != '+')
+		return -1;
+	/* A pre-release or build suffix is not empty. */
+	if (*v != '\0' && v[1] == '\0')
 		return -1;
 	return major;
 }

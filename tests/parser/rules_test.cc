@@ -84,6 +84,10 @@ const Case kCases[] = {
 	 "config.json: ociVersion: \"1.0\" is not a SemVer version"},
 	{"version_major", R"({"ociVersion":"2.0.0","root":{"path":"r"}})",
 	 "config.json: ociVersion: major version 2 is not supported (kakoi implements 1.x)"},
+	{"version_leading_zero", R"({"ociVersion":"01.3.0","root":{"path":"r"}})",
+	 "config.json: ociVersion: \"01.3.0\" is not a SemVer version"},
+	{"version_empty_suffix", R"({"ociVersion":"1.3.0-","root":{"path":"r"}})",
+	 "config.json: ociVersion: \"1.3.0-\" is not a SemVer version"},
 	{"version_prerelease_ok", R"({"ociVersion":"1.0.2-dev","root":{"path":"r"}})", ""},
 	// root
 	{"root_required", R"({"ociVersion":"1.0.0"})", "config.json: root: is required on Linux"},
