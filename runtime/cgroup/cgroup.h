@@ -1,0 +1,70 @@
+/* runtime/cgroup: the container's control groups, with the cgroupfs driver
+ * over cgroup v1, v2 and the hybrid layout (v1 controllers plus a cgroup2
+ * mount at <root>/unified). The layout is detected once; the back-ends sit
+ * behind one small table (cgroup_backend.h) so a systemd driver can be added.
+ *
+ * Every host change goes through the syscall seam (runtime/sys) and registers
+ * its undo; nothing here prints or exits. */
+#ifndef KK_RUNTIME_CGROUP_H
+#define KK_RUNTIME_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/exec/plan.h"
+#include "runtime/exec/undo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum kk_cgroup_layout {
+	KK_CGROUP_V1,	  /* controllers each mounted under <root>/<name> */
+	KK_CGROUP_V2,	  /* <root> is a cgroup2 mount */
+	KK_CGROUP_HYBRID, /* v1 controllers, plus cgroup2 at <root>/unified */
+};
+
+#define KK_CGROUP_ROOT "/sys/fs/cgroup"
+
+struct kk_cgroup;
+
+/* Resolves where the container's cgroup lives: cgroups_path from the spec
+ * (relative paths are under the hierarchy roots, as runc does; NULL means
+ * the default "/kakoi/<id>"), checked (no "..", no empty or dot components),
+ * in every hierarchy of the layout detected under mount_root (KK_CGROUP_ROOT
+ * outside tests). Touches nothing. */
+int kk_cgroup_open(const char *mount_root, const char *cgroups_path, const char *id,
+		   struct kk_cgroup **out, struct kk_error *err);
+void kk_cgroup_free(struct kk_cgroup *cg);
+
+enum kk_cgroup_layout kk_cgroup_layout(const struct kk_cgroup *cg);
+
+/* The cgroup's path relative to the hierarchy roots ("/kakoi/<id>"). */
+const char *kk_cgroup_path(const struct kk_cgroup *cg);
+
+/* Appends the host-prepare ops (create the directory in each hierarchy,
+ * write each resource limit) and the host-attach op (move the init in) for
+ * this spec's resources. A limit whose controller is missing is an error
+ * here, naming the field, before anything is touched. */
+int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_resources *res,
+		   struct kk_error *err);
+
+/* Puts pid into the container's cgroup in every hierarchy. */
+int kk_cgroup_enter(struct kk_cgroup *cg, pid_t pid, struct kk_error *err);
+
+/* The pids in the container's cgroup (for kill --all and delete --force).
+ * *pids is malloc'ed. */
+int kk_cgroup_pids(struct kk_cgroup *cg, pid_t **pids, size_t *n, struct kk_error *err);
+
+/* Removes the container's directories (deepest first, in every hierarchy);
+ * missing ones are fine, busy ones an error. */
+int kk_cgroup_remove(struct kk_cgroup *cg, struct kk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

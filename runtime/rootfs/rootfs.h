@@ -1,0 +1,38 @@
+/* runtime/rootfs: everything the init does to give the container its own
+ * filesystem view, in config order: rootfs propagation and the bind of the
+ * rootfs onto itself, the mounts, /dev (default and configured devices, the
+ * standard symlinks, ptmx), pivot_root (or MS_MOVE + chroot with
+ * --no-pivot), masked and read-only paths, a read-only root, sysctls, the
+ * hostname and the domain name.
+ *
+ * All of it runs in the init, inside its new mount namespace (a mount
+ * namespace is required), so none of it needs an undo: the namespace dies
+ * with the init. Paths inside the rootfs are resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) through kk_rootfs_open, so
+ * a symlink in an attacker-controlled rootfs never leads out of it. */
+#ifndef KK_RUNTIME_ROOTFS_H
+#define KK_RUNTIME_ROOTFS_H
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/exec/plan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Appends the init-rootfs ops for spec. Refuses, before anything runs, what
+ * can only fail later (a mount option runc does not know, a relative
+ * destination, no mount namespace, a sysctl that needs a namespace the
+ * container does not have), naming the field. */
+int kk_plan_rootfs(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* Opens path (taken relative to root_fd even when absolute) without leaving
+ * root_fd: no "..", symlink or magic link resolves outside it. */
+int kk_rootfs_open(int root_fd, const char *path, int flags, struct kk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

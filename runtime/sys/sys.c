@@ -1,0 +1,81 @@
+/* The real table: thin adapters from the seam to libc and raw syscalls. */
+#define _GNU_SOURCE
+#include "runtime/sys/sys.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	return openat(dirfd, path, flags, mode);
+}
+
+static int sys_openat2(int dirfd, const char *path, struct open_how *how, size_t size)
+{
+	return (int)syscall(SYS_openat2, dirfd, path, how, size);
+}
+
+static long sys_clone3(struct clone_args *args, size_t size)
+{
+	return syscall(SYS_clone3, args, size);
+}
+
+static int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+const struct kk_sys kk_sys_linux = {
+	.mount = mount,
+	.umount2 = umount2,
+	.pivot_root = sys_pivot_root,
+	.openat = sys_openat,
+	.openat2 = sys_openat2,
+	.mkdirat = mkdirat,
+	.unlinkat = unlinkat,
+	.renameat = renameat,
+	.mknodat = mknodat,
+	.symlinkat = symlinkat,
+	.fchownat = fchownat,
+	.fchmod = fchmod,
+	.write = write,
+	.fsync = fsync,
+	.ftruncate = ftruncate,
+	.clone3 = sys_clone3,
+	.setns = setns,
+	.unshare = unshare,
+	.kill = kill,
+	.pidfd_send_signal = sys_pidfd_send_signal,
+	.sethostname = sethostname,
+	.setdomainname = setdomainname,
+	.socket = socket,
+	.socketpair = socketpair,
+	.bind = bind,
+	.listen = listen,
+	.connect = connect,
+};
+
+static const struct kk_sys *current = &kk_sys_linux;
+
+const struct kk_sys *kk_sys(void)
+{
+	return current;
+}
+
+const struct kk_sys *kk_sys_set(const struct kk_sys *table)
+{
+	const struct kk_sys *old = current;
+
+	current = table != NULL ? table : &kk_sys_linux;
+	return old;
+}
