@@ -85,6 +85,10 @@ const char *kk_error_code_name(enum kk_err_code code)
 		return "isolation";
 	case KK_ERR_INTERNAL:
 		return "internal";
+	case KK_ERR_NOT_FOUND:
+		return "not-found";
+	case KK_ERR_COUNT:
+		break;
 	}
 	return "unknown";
 }

@@ -15,6 +15,8 @@ enum kk_err_code {
 	KK_ERR_SYS,	  /* a system call failed; sys_errno says why */
 	KK_ERR_ISOLATION, /* the isolated parser child crashed, hung or lied */
 	KK_ERR_INTERNAL,  /* a broken invariant in kakoi itself */
+	KK_ERR_NOT_FOUND, /* the named container (or other object) does not exist */
+	KK_ERR_COUNT,	  /* not a code */
 };
 
 #define KK_ERROR_MSG_MAX 1024

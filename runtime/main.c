@@ -8,8 +8,12 @@
 
 #include "base/error.h"
 #include "runtime/cli/cli.h"
+#include "runtime/cli/selfclone.h"
 
-static const struct kk_verb *const verbs[] = {&kk_verb_spec, &kk_verb_validate};
+static const struct kk_verb *const verbs[] = {
+	&kk_verb_create, &kk_verb_start, &kk_verb_run,	&kk_verb_state,	   &kk_verb_kill,
+	&kk_verb_delete, &kk_verb_list,	 &kk_verb_plan, &kk_verb_validate, &kk_verb_spec,
+};
 
 static void print_usage(FILE *out)
 {
@@ -23,6 +27,18 @@ int kk_cli_usage(struct kk_error *err, const struct kk_verb *verb, const char *w
 {
 	return kk_error_set(err, KK_ERR_USAGE, "%s: %s; usage: kakoi %s", verb->name, what,
 			    verb->usage);
+}
+
+int kk_cli_bad_flag(struct kk_error *err, const struct kk_verb *verb, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	char what[300];
+
+	if (optopt != 0 && arg[0] == '-' && arg[1] != '-' && arg[1] != optopt)
+		snprintf(what, sizeof(what), "unknown flag \"-%c\"", optopt);
+	else
+		snprintf(what, sizeof(what), "unknown flag or missing value: \"%.250s\"", arg);
+	return kk_cli_usage(err, verb, what);
 }
 
 enum global_opt {
@@ -107,11 +123,10 @@ static const struct kk_verb *find_verb(const char *name)
 	return NULL;
 }
 
-static int run(int argc, char **argv, struct kk_error *err)
+static int run(struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	struct kk_globals g = {.root = KK_DEFAULT_ROOT, .log_format = "text"};
 	const struct kk_verb *verb;
-	int at = parse_globals(argc, argv, &g, err);
+	int at = parse_globals(argc, argv, g, err);
 
 	if (at <= 0)
 		return at;
@@ -119,20 +134,32 @@ static int run(int argc, char **argv, struct kk_error *err)
 	if (verb == NULL)
 		return kk_error_set(err, KK_ERR_USAGE, "unknown command \"%s\"; see kakoi --help",
 				    argv[at]);
-	return verb->run(&g, argc - at, argv + at, err);
+	/* Accepted so engines' command lines parse; refused where it would matter. */
+	if ((verb == &kk_verb_create || verb == &kk_verb_run) &&
+	    kk_ensure_sealed_binary(argv, err) < 0)
+		return -1;
+	if (g->systemd_cgroup && (verb == &kk_verb_create || verb == &kk_verb_run))
+		return kk_error_set(err, KK_ERR_USAGE,
+				    "--systemd-cgroup: the systemd cgroup driver is not supported "
+				    "yet; use the cgroupfs driver");
+	return verb->run(g, argc - at, argv + at, err);
 }
 
 int main(int argc, char **argv)
 {
 	struct kk_error err = {0};
+	struct kk_globals g = {.root = KK_DEFAULT_ROOT, .log_format = "text"};
+	int rc;
 
 	/* An inherited SIG_IGN would let the kernel reap our children before
 	 * we can read how they ended (the parser child, later the container). */
 	signal(SIGCHLD, SIG_DFL);
-	if (run(argc, argv, &err) < 0) {
+	rc = run(&g, argc, argv, &err);
+	if (rc < 0) {
 		kk_error_make_printable(&err);
 		fprintf(stderr, "kakoi: %s\n", err.msg);
+		kk_cli_log(&g, "error", err.msg);
 		return 1;
 	}
-	return 0;
+	return rc;
 }

@@ -27,13 +27,29 @@ struct kk_verb {
 	int (*run)(const struct kk_globals *g, int argc, char **argv, struct kk_error *err);
 };
 
+/* A verb returns 0, -1 with err set, or (run) a positive container exit status. */
 extern const struct kk_verb kk_verb_validate;
 extern const struct kk_verb kk_verb_spec;
+extern const struct kk_verb kk_verb_create;
+extern const struct kk_verb kk_verb_start;
+extern const struct kk_verb kk_verb_run;
+extern const struct kk_verb kk_verb_state;
+extern const struct kk_verb kk_verb_kill;
+extern const struct kk_verb kk_verb_delete;
+extern const struct kk_verb kk_verb_list;
+extern const struct kk_verb kk_verb_plan;
+
+/* Appends one line to --log (if given) in --log-format. */
+void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);
 
 /* kakoi --version */
 void kk_cli_version(FILE *out);
 
 /* A usage error for a verb: "<verb>: <what>; usage: kakoi <usage>". */
 int kk_cli_usage(struct kk_error *err, const struct kk_verb *verb, const char *what);
+
+/* The usage error for the flag getopt_long just refused (unknown, or
+ * missing its value), naming it: `create: unknown flag "--frobnicate"`. */
+int kk_cli_bad_flag(struct kk_error *err, const struct kk_verb *verb, char **argv);
 
 #endif

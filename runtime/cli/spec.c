@@ -146,7 +146,7 @@ static int parse_flags(int argc, char **argv, struct spec_flags *f, struct kk_er
 		else if (c == 't')
 			f->terminal = true;
 		else
-			return kk_cli_usage(err, &kk_verb_spec, "unknown flag");
+			return kk_cli_bad_flag(err, &kk_verb_spec, argv);
 	}
 	if (optind != argc)
 		return kk_cli_usage(err, &kk_verb_spec, "unexpected argument");

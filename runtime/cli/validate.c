@@ -21,7 +21,7 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
 		if (c != 'b')
-			return kk_cli_usage(err, &kk_verb_validate, "unknown flag");
+			return kk_cli_bad_flag(err, &kk_verb_validate, argv);
 		bundle = optarg;
 	}
 	if (argc - optind > 1 || (bundle && argc - optind == 1))

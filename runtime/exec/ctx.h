@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "parser/spec.h"
@@ -49,6 +50,14 @@ struct kk_ctx {
 		.state_dir_fd = -1, .sync_fd = -1, .rootfs_fd = -1, .console_sock_fd = -1,         \
 		.seccomp_sock_fd = -1                                                              \
 	}
+
+/* The same as KK_CTX_INIT, for C++ tests (which warn on partial initializers). */
+static inline void kk_ctx_init(struct kk_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->state_dir_fd = ctx->sync_fd = ctx->rootfs_fd = -1;
+	ctx->console_sock_fd = ctx->seccomp_sock_fd = -1;
+}
 
 #ifdef __cplusplus
 }

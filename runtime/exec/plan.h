@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/cleanup.h"
 #include "base/error.h"
 
 #ifdef __cplusplus

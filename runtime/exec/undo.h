@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "base/cleanup.h"
 #include "base/error.h"
 
 #ifdef __cplusplus

@@ -9,7 +9,9 @@
 #ifndef KK_RUNTIME_SYS_H
 #define KK_RUNTIME_SYS_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>

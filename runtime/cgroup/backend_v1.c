@@ -1,0 +1,180 @@
+/* The cgroup v1 dialect: one hierarchy per controller (or comma-joined
+ * set), the file names and value forms runc uses on v1. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/cgroup/cgroup_backend.h"
+
+/* A new v1 cpuset directory starts with empty cpus and mems, and nothing
+ * can join it (or be limited in it) until both are set: copy the parent's,
+ * as the kernel would with cgroup.clone_children. */
+static int cpuset_copy(const char *parent, const char *dir, bool created, const struct cg_hier *h,
+		       uint64_t flags, struct kk_undo *undo, struct kk_error *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+
+	(void)h;
+	(void)undo;
+	if (!created || !(flags & CG_CREATE_CPUSET_COPY))
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		char from[PATH_MAX], to[PATH_MAX], value[4096];
+
+		snprintf(from, sizeof(from), "%s/%s", parent, files[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
+		if (cg_read(from, value, sizeof(value), err) < 0 || cg_write(to, value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int v1_create(const struct kk_cgroup *cg, const struct cg_hier *h, uint64_t flags,
+		     struct kk_undo *undo, struct kk_error *err)
+{
+	return cg_mkdir_p(h, cg->path, cpuset_copy, flags, undo, err);
+}
+
+static int v1_memory(struct cg_writes *w, const struct kk_memory *m, struct kk_error *err)
+{
+	/* The limit before memsw: memsw may not go below the memory limit. */
+	if (m->limit.set &&
+	    cg_emit_i64(w, CGF_MEMORY_LIMIT, "memory.limit_in_bytes", m->limit.value, err) < 0)
+		return -1;
+	if (m->swap.set &&
+	    cg_emit_i64(w, CGF_MEMORY_SWAP, "memory.memsw.limit_in_bytes", m->swap.value, err) < 0)
+		return -1;
+	if (m->reservation.set &&
+	    cg_emit_i64(w, CGF_MEMORY_RESERVATION, "memory.soft_limit_in_bytes",
+			m->reservation.value, err) < 0)
+		return -1;
+	if (m->swappiness.set && cg_emit_i64(w, CGF_MEMORY_SWAPPINESS, "memory.swappiness",
+					     (int64_t)m->swappiness.value, err) < 0)
+		return -1;
+	if (m->disable_oom_killer.set && m->disable_oom_killer.value)
+		return cg_emit(w, CGF_MEMORY_OOM, 0, "memory.oom_control", "1", err);
+	return 0;
+}
+
+static int v1_cpu(struct cg_writes *w, const struct kk_cpu *c, struct kk_error *err)
+{
+	if (c->shares.set &&
+	    cg_emit_i64(w, CGF_CPU_SHARES, "cpu.shares", (int64_t)c->shares.value, err) < 0)
+		return -1;
+	/* Periods first: the kernel checks each runtime against its period. */
+	if (c->realtime_period.set && cg_emit_i64(w, CGF_CPU_RT_PERIOD, "cpu.rt_period_us",
+						  (int64_t)c->realtime_period.value, err) < 0)
+		return -1;
+	if (c->realtime_runtime.set && cg_emit_i64(w, CGF_CPU_RT_RUNTIME, "cpu.rt_runtime_us",
+						   c->realtime_runtime.value, err) < 0)
+		return -1;
+	if (c->period.set &&
+	    cg_emit_i64(w, CGF_CPU_PERIOD, "cpu.cfs_period_us", (int64_t)c->period.value, err) < 0)
+		return -1;
+	if (c->quota.set &&
+	    cg_emit_i64(w, CGF_CPU_QUOTA, "cpu.cfs_quota_us", c->quota.value, err) < 0)
+		return -1;
+	if (c->burst.set &&
+	    cg_emit_i64(w, CGF_CPU_BURST, "cpu.cfs_burst_us", (int64_t)c->burst.value, err) < 0)
+		return -1;
+	if (c->idle.set && cg_emit_i64(w, CGF_CPU_IDLE, "cpu.idle", c->idle.value, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* runc's rule form: "<type> <major>:<minor> <access>", * for absent numbers. */
+static void rule_text(const struct kk_device_rule *r, char *buf, size_t len)
+{
+	char major[24] = "*", minor[24] = "*";
+
+	if (r->major.set && r->major.value >= 0)
+		snprintf(major, sizeof(major), "%" PRId64, r->major.value);
+	if (r->minor.set && r->minor.value >= 0)
+		snprintf(minor, sizeof(minor), "%" PRId64, r->minor.value);
+	snprintf(buf, len, "%c %s:%s %s", r->type ? r->type : 'a', major, minor,
+		 r->access && r->access[0] ? r->access : "rwm");
+}
+
+/* What every container may use whatever its rules say, as runc appends
+ * them: mknod of anything, and config-linux.md's default devices plus the
+ * pty slaves. */
+static const char *const default_devices[] = {
+	"c *:* m",   "b *:* m",	  "c 1:3 rwm", "c 1:5 rwm",   "c 1:7 rwm", "c 1:8 rwm",
+	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm",
+};
+
+static int v1_devices(struct cg_writes *w, const struct kk_resources *res, struct kk_error *err)
+{
+	if (cg_emit(w, CGF_DEVICES_ALL, 0, "devices.deny", "a", err) < 0)
+		return -1;
+	for (size_t i = 0; i < res->n_devices; i++) {
+		const struct kk_device_rule *r = &res->devices[i];
+		char rule[80];
+
+		rule_text(r, rule, sizeof(rule));
+		if (cg_emit(w, CGF_DEVICES, (uint32_t)i,
+			    r->allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices); i++)
+		if (cg_emit(w, CGF_DEVICES_DEFAULT, 0, "devices.allow", default_devices[i], err) <
+		    0)
+			return -1;
+	return 0;
+}
+
+static int v1_hugetlb(struct cg_writes *w, const struct kk_resources *res, struct kk_error *err)
+{
+	for (size_t i = 0; i < res->n_hugepage_limits; i++) {
+		const struct kk_hugepage_limit *l = &res->hugepage_limits[i];
+		char file[128], value[32];
+
+		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", l->page_size);
+		snprintf(value, sizeof(value), "%" PRIu64, l->limit);
+		if (cg_emit(w, CGF_HUGEPAGE, (uint32_t)i, file, value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int v1_set(struct cg_writes *w, const struct cg_hier *h, enum cg_group g,
+		  const struct kk_resources *res, struct kk_error *err)
+{
+	switch (g) {
+	case CG_MEMORY:
+		return v1_memory(w, res->memory, err);
+	case CG_PIDS:
+		return res->pids->limit > 0
+			       ? cg_emit_i64(w, CGF_PIDS_LIMIT, "pids.max", res->pids->limit, err)
+			       : cg_emit(w, CGF_PIDS_LIMIT, 0, "pids.max", "max", err);
+	case CG_CPU:
+		return v1_cpu(w, res->cpu, err);
+	case CG_CPUSET:
+		return cg_set_cpuset(w, res->cpu, err);
+	case CG_HUGETLB:
+		return v1_hugetlb(w, res, err);
+	case CG_DEVICES:
+		return v1_devices(w, res, err);
+	case CG_BLKIO:
+		return cg_v1_blkio(w, h, res->block_io, err);
+	case CG_NET_CLS:
+	case CG_NET_PRIO:
+	case CG_RDMA:
+		return cg_set_misc(w, g, res, err);
+	case CG_UNIFIED:
+	case CG_GROUP_COUNT:
+		break;
+	}
+	return kk_error_set(err, KK_ERR_INTERNAL, "cgroup v1: no writer for group %d", (int)g);
+}
+
+const struct cg_backend cg_backend_v1 = {
+	.name = "v1",
+	.create = v1_create,
+	.set = v1_set,
+	.enter = cg_enter_procs,
+	.remove = cg_remove_dir,
+};

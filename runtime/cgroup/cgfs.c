@@ -1,0 +1,175 @@
+/* cgroupfs primitives shared by the back-ends: write a control file, read
+ * one, make a cgroup path with its undo, remove one. Every change goes
+ * through kk_sys(); reads do not (the seam lists what must be undone). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "runtime/cgroup/cgroup_backend.h"
+#include "runtime/sys/sys.h"
+
+bool cg_hier_has(const struct cg_hier *h, const char *controller)
+{
+	for (size_t i = 0; i < h->n_ctrl; i++)
+		if (strcmp(h->ctrl[i], controller) == 0)
+			return true;
+	return false;
+}
+
+/* One write(2) per value: cgroupfs parses each write as one command. */
+int cg_write(const char *path, const char *value, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = kk_sys()->openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
+	size_t len = strlen(value);
+	ssize_t n;
+
+	if (fd < 0)
+		return kk_error_sys(err, errno, "open %s", path);
+	n = kk_sys()->write(fd, value, len);
+	if (n < 0)
+		return kk_error_sys(err, errno, "write %s", path);
+	if ((size_t)n != len)
+		return kk_error_set(err, KK_ERR_SYS, "write %s: short write", path);
+	return 0;
+}
+
+/* The whole (small) file, NUL-terminated, trailing newline dropped. */
+int cg_read(const char *path, char *buf, size_t len, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return kk_error_sys(err, errno, "read %s", path);
+	while (got + 1 < len) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kk_error_sys(err, errno, "read %s", path);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	while (got > 0 && buf[got - 1] == '\n')
+		got--;
+	buf[got] = '\0';
+	return 0;
+}
+
+/* A process just killed may take a few ms to leave its cgroup. */
+int cg_rmdir(const char *dir)
+{
+	long delay_us = 1000;
+
+	for (int tries = 0;; tries++) {
+		if (kk_sys()->unlinkat(AT_FDCWD, dir, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || tries == 10)
+			return -1;
+		struct timespec ts = {0, delay_us * 1000};
+		nanosleep(&ts, NULL);
+		if (delay_us < 64000)
+			delay_us *= 2;
+	}
+}
+
+int cg_undo_rmdir(const void *arg, struct kk_error *err)
+{
+	const char *dir = arg;
+
+	if (cg_rmdir(dir) < 0)
+		return kk_error_sys(err, errno, "rmdir %s", dir);
+	return 0;
+}
+
+static int make_one(const char *dir, bool *created, struct kk_undo *undo, struct kk_error *err)
+{
+	struct stat st;
+	char what[PATH_MAX + 32];
+
+	*created = false;
+	if (kk_sys()->mkdirat(AT_FDCWD, dir, 0755) < 0) {
+		if (errno != EEXIST)
+			return kk_error_sys(err, errno, "mkdir %s", dir);
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return kk_error_set(err, KK_ERR_INVALID,
+					    "mkdir %s: exists, not a directory", dir);
+		return 0;
+	}
+	*created = true;
+	snprintf(what, sizeof(what), "remove cgroup %s", dir);
+	return kk_undo_push(undo, what, cg_undo_rmdir, dir, strlen(dir) + 1, err);
+}
+
+/* mkdir -p of path under h->root, parents first, so the undo stack removes
+ * the deepest first. Directories that already exist are left alone. */
+int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
+	       struct kk_undo *undo, struct kk_error *err)
+{
+	char dir[PATH_MAX], parent[PATH_MAX];
+	size_t root_len = strlen(h->root);
+	const char *p = path;
+
+	if (root_len + strlen(path) >= sizeof(dir))
+		return kk_error_set(err, KK_ERR_LIMIT, "cgroup %s%s: too long", h->root, path);
+	memcpy(dir, h->root, root_len + 1);
+	while (*p == '/') {
+		size_t len = strcspn(p + 1, "/") + 1;
+		bool created;
+
+		memcpy(parent, dir, strlen(dir) + 1);
+		memcpy(dir + root_len, p, len);
+		root_len += len;
+		dir[root_len] = '\0';
+		p += len;
+		if (make_one(dir, &created, undo, err) < 0)
+			return -1;
+		if (made != NULL && made(parent, dir, created, h, flags, undo, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_enter_procs(const struct cg_hier *h, pid_t pid, struct kk_error *err)
+{
+	char path[PATH_MAX], value[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", h->dir);
+	snprintf(value, sizeof(value), "%d", (int)pid);
+	if (cg_write(path, value, err) < 0) {
+		kk_error_prefix(err, "cgroup enter %s:%s", h->name, h->dir + strlen(h->root));
+		return -1;
+	}
+	return 0;
+}
+
+/* The container's directory, then its parents under kakoi's own prefix
+ * while they are empty (another container's directory keeps them). */
+int cg_remove_dir(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk_error *err)
+{
+	size_t prefix = strlen(KK_CGROUP_PREFIX);
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (cg_rmdir(h->dir) < 0)
+		return kk_error_sys(err, errno, "remove cgroup %s", h->dir);
+	if (strncmp(cg->path, KK_CGROUP_PREFIX "/", prefix + 1) != 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", h->dir);
+	while ((slash = strrchr(dir, '/')) != NULL &&
+	       (size_t)(slash - dir) >= strlen(h->root) + prefix) {
+		*slash = '\0';
+		if (kk_sys()->unlinkat(AT_FDCWD, dir, AT_REMOVEDIR) < 0)
+			break; /* not empty (or already gone): not ours to judge */
+	}
+	return 0;
+}

@@ -1,0 +1,176 @@
+/* runtime/cgroup internals: the detected hierarchies, the back-end table
+ * (cgroup v1 and v2 dialects), the resource groups they map, and the file
+ * helpers every back-end shares. Not a public header. */
+#ifndef KK_RUNTIME_CGROUP_BACKEND_H
+#define KK_RUNTIME_CGROUP_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/exec/plan.h"
+#include "runtime/exec/undo.h"
+
+/* Longest cgroups path accepted: leaves room under PATH_MAX for the mount
+ * root and the longest control file name. */
+#define KK_CGROUP_PATH_MAX 1024
+
+/* kakoi's own prefix: parents under it are removed with the cgroup when
+ * they become empty; parents anywhere else are never removed. */
+#define KK_CGROUP_PREFIX "/kakoi"
+
+struct cg_backend;
+
+/* One mounted hierarchy and the container's directory in it. */
+struct cg_hier {
+	char *name; /* "pids", "cpu,cpuacct", "unified" (hybrid), "cgroup2" (v2) */
+	char *root; /* the mount directory */
+	char *dir;  /* root + the cgroup path */
+	bool v2;
+	char **ctrl; /* the controllers it holds */
+	size_t n_ctrl;
+	const struct cg_backend *be;
+};
+
+struct kk_cgroup {
+	enum kk_cgroup_layout layout;
+	char *mount_root;
+	char *path; /* "/kakoi/<id>": absolute, checked */
+	struct cg_hier *h;
+	size_t n;
+};
+
+/* What limits are grouped by: one controller each (cpu and cpuset apart,
+ * as the kernel has them). */
+enum cg_group {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_CPU,
+	CG_CPUSET,
+	CG_HUGETLB,
+	CG_DEVICES,
+	CG_BLKIO,
+	CG_NET_CLS,
+	CG_NET_PRIO,
+	CG_RDMA,
+	CG_UNIFIED,
+	CG_GROUP_COUNT,
+};
+
+/* The spec field a write comes from, for describe and errors. */
+enum cg_field {
+	CGF_MEMORY_LIMIT,
+	CGF_MEMORY_RESERVATION,
+	CGF_MEMORY_SWAP,
+	CGF_MEMORY_SWAPPINESS,
+	CGF_MEMORY_OOM,
+	CGF_PIDS_LIMIT,
+	CGF_CPU_SHARES,
+	CGF_CPU_QUOTA,
+	CGF_CPU_PERIOD,
+	CGF_CPU_BURST,
+	CGF_CPU_RT_RUNTIME,
+	CGF_CPU_RT_PERIOD,
+	CGF_CPU_IDLE,
+	CGF_CPU_CPUS,
+	CGF_CPU_MEMS,
+	CGF_HUGEPAGE,	     /* indexed */
+	CGF_DEVICES_ALL,     /* the deny-all that starts the device list */
+	CGF_DEVICES,	     /* indexed */
+	CGF_DEVICES_DEFAULT, /* kakoi's default allow rules, after the spec's */
+	CGF_BLKIO_WEIGHT,
+	CGF_BLKIO_LEAF_WEIGHT,
+	CGF_BLKIO_WEIGHT_DEVICE, /* indexed */
+	CGF_BLKIO_READ_BPS,	 /* indexed */
+	CGF_BLKIO_WRITE_BPS,	 /* indexed */
+	CGF_BLKIO_READ_IOPS,	 /* indexed */
+	CGF_BLKIO_WRITE_IOPS,	 /* indexed */
+	CGF_NET_CLASSID,
+	CGF_NET_PRIO, /* indexed */
+	CGF_RDMA,     /* indexed */
+	CGF_UNIFIED,  /* named by the file */
+	CGF_COUNT,
+};
+
+/* Formats "linux.resources.<field>" (with [index] or ["key"]) into buf. */
+void cg_field_name(enum cg_field f, uint32_t index, const char *file, char *buf, size_t len);
+
+/* Collects the writes of kk_plan_cgroup as cgroup-set ops. */
+struct cg_writes {
+	struct kk_plan *plan;
+	const struct kk_cgroup *cg;
+	uint32_t hier; /* index into cg->h of the hierarchy being written */
+};
+
+/* Append the cgroup-create op of hierarchy i and the one cgroup-enter op. */
+int cg_plan_create(struct kk_plan *plan, const struct kk_cgroup *cg, uint32_t i, uint64_t flags,
+		   struct kk_error *err);
+int cg_plan_enter(struct kk_plan *plan, const struct kk_cgroup *cg, struct kk_error *err);
+
+/* Appends one cgroup-set op: write value to <dir>/<file>. */
+int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *file,
+	    const char *value, struct kk_error *err);
+int cg_emit_i64(struct cg_writes *w, enum cg_field f, const char *file, int64_t v,
+		struct kk_error *err);
+
+/* A back-end: one dialect of cgroupfs. enter, pids and remove are the same
+ * for both today; they sit in the table so a systemd driver can differ. */
+struct cg_backend {
+	const char *name;
+	/* mkdir -p h->dir (mode 0755), an undo per directory made, and the
+	 * preparation new directories need before limits can be written. */
+	int (*create)(const struct kk_cgroup *cg, const struct cg_hier *h, uint64_t flags,
+		      struct kk_undo *undo, struct kk_error *err);
+	/* Emits the writes of one resource group in this dialect. */
+	int (*set)(struct cg_writes *w, const struct cg_hier *h, enum cg_group g,
+		   const struct kk_resources *res, struct kk_error *err);
+	int (*enter)(const struct cg_hier *h, pid_t pid, struct kk_error *err);
+	int (*remove)(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk_error *err);
+};
+
+extern const struct cg_backend cg_backend_v1;
+extern const struct cg_backend cg_backend_v2;
+
+/* create() flags, kept in the op so the plan shows them. */
+#define CG_CREATE_CPUSET_COPY (1ULL << 63) /* v1: copy the parent's cpus/mems */
+/* The low bits are the v2 controllers to enable, indexed by cg_v2_controllers. */
+extern const char *const cg_v2_controllers[];
+int cg_v2_controller_bit(const char *name); /* -1 when not a known v2 controller */
+
+/* Writers shared by the dialects, or one dialect's that live apart. */
+int cg_set_cpuset(struct cg_writes *w, const struct kk_cpu *c, struct kk_error *err);
+int cg_set_misc(struct cg_writes *w, enum cg_group g, const struct kk_resources *res,
+		struct kk_error *err);
+int cg_v1_blkio(struct cg_writes *w, const struct cg_hier *h, const struct kk_blkio *b,
+		struct kk_error *err);
+int cg_v2_io(struct cg_writes *w, const struct kk_blkio *b, struct kk_error *err);
+
+bool cg_hier_has(const struct cg_hier *h, const char *controller);
+
+/* Shared file helpers; every change goes through kk_sys(). */
+int cg_write(const char *path, const char *value, struct kk_error *err);
+int cg_read(const char *path, char *buf, size_t len, struct kk_error *err);
+/* A back-end's step after each directory of the path exists (created says
+ * whether this call made it). */
+typedef int (*cg_made_fn)(const char *parent, const char *dir, bool created,
+			  const struct cg_hier *h, uint64_t flags, struct kk_undo *undo,
+			  struct kk_error *err);
+int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
+	       struct kk_undo *undo, struct kk_error *err);
+/* rmdir, retried briefly while busy; ENOENT is success. Returns -1 with
+ * errno kept for the caller to judge (no err: callers word it). */
+int cg_rmdir(const char *dir);
+int cg_undo_rmdir(const void *arg, struct kk_error *err);
+int cg_enter_procs(const struct cg_hier *h, pid_t pid, struct kk_error *err);
+int cg_remove_dir(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk_error *err);
+
+/* Checks and normalises a cgroups path (NULL: the default for id). */
+int cg_path_resolve(const char *cgroups_path, const char *id, char **out, struct kk_error *err);
+
+/* Detects the hierarchies under cg->mount_root. */
+int cg_detect(struct kk_cgroup *cg, struct kk_error *err);
+
+#endif

@@ -1,0 +1,87 @@
+/* run's foreground loop: signals to the container, the terminal both ways. */
+#define _GNU_SOURCE
+#include "runtime/cli/relay.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Returns 1 when the child has exited. */
+static int reap(pid_t pid, int *status)
+{
+	pid_t r = waitpid(pid, status, WNOHANG);
+
+	return r == pid ? 1 : 0;
+}
+
+static void copy(int from, int to, bool *open)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0) {
+		*open = false;
+		return;
+	}
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+
+		if (w <= 0)
+			return;
+		off += w;
+	}
+}
+
+static void forward(int sfd, pid_t pid, int console)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		if (si.ssi_signo == SIGWINCH && console >= 0) {
+			struct winsize ws;
+
+			if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+				ioctl(console, TIOCSWINSZ, &ws);
+			continue;
+		}
+		kill(pid, (int)si.ssi_signo);
+	}
+}
+
+int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_error *err)
+{
+	bool in_open = console >= 0, out_open = console >= 0;
+
+	for (;;) {
+		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = in_open ? 0 : -1, .events = POLLIN},
+				      {.fd = out_open ? console : -1, .events = POLLIN}};
+
+		if (reap(pid, status))
+			break;
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			return kk_error_sys(err, errno, "run: poll");
+		if (p[0].revents)
+			forward(sfd, pid, console);
+		if (p[1].revents)
+			copy(0, console, &in_open);
+		if (p[2].revents)
+			copy(console, 1, &out_open);
+	}
+	while (out_open) {
+		struct pollfd p = {.fd = console, .events = POLLIN};
+
+		if (poll(&p, 1, 0) <= 0)
+			break;
+		copy(console, 1, &out_open);
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+#ifndef KK_CLI_RELAY_H
+#define KK_CLI_RELAY_H
+
+#include <sys/types.h>
+
+#include "base/error.h"
+
+/* Waits for the init (a child) to exit, forwarding every signal read from
+ * sfd to it and, when console >= 0, copying stdin to the pty master and
+ * the master to stdout. *status is the wait status. */
+int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_error *err);
+
+#endif

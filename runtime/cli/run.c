@@ -1,0 +1,90 @@
+/* kakoi run ID [create's flags] [--detach]: create and start; without
+ * --detach, wait, relay signals (and the terminal), delete, and exit with
+ * the container's status (128+signal when it was killed). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "runtime/cli/cli.h"
+#include "runtime/cli/create_flags.h"
+#include "runtime/cli/relay.h"
+
+static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+/* Blocked only after create: the init must not inherit a blocked mask. */
+static int relay_signals(sigset_t *set, struct kk_error *err)
+{
+	int fd;
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
+		sigaddset(set, relayed[i]);
+	sigaddset(set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
+		return kk_error_sys(err, errno, "run: block signals");
+	fd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return kk_error_sys(err, errno, "run: signalfd");
+	return fd;
+}
+
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int foreground(const struct kk_globals *g, const struct kk_create_opts *opts,
+		      struct kk_created *c, struct kk_error *err)
+{
+	sigset_t set;
+	KK_AUTOCLOSE int sfd = relay_signals(&set, err);
+	KK_AUTOCLOSE int console = c->console_fd;
+	struct kk_error ignored = {0};
+	int status = 0;
+
+	if (sfd < 0 || kk_container_start(g->root, opts->id, err) < 0) {
+		kk_container_delete(g->root, opts->id, true, &ignored);
+		return -1;
+	}
+	if (kk_relay_until_exit(sfd, c->pid, console, &status, err) < 0)
+		return -1;
+	if (kk_container_delete(g->root, opts->id, true, err) < 0)
+		return -1;
+	/* 0 would read as success of the verb, which it also is. */
+	return exit_code(status);
+}
+
+static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
+{
+	struct kk_create_opts opts = {.root = g->root};
+	struct kk_created created;
+	struct kk_error ignored = {0};
+	bool detach = false;
+
+	if (kk_cli_create_flags(&kk_verb_run, argc, argv, &opts, &detach, err) < 0)
+		return -1;
+	opts.foreground = !detach;
+	if (kk_container_create(&opts, &created, err) < 0)
+		return -1;
+	if (!detach)
+		return foreground(g, &opts, &created, err);
+	if (kk_container_start(g->root, opts.id, err) < 0) {
+		kk_container_delete(g->root, opts.id, true, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+const struct kk_verb kk_verb_run = {
+	"run",
+	"run ID [--bundle DIR] [--detach] [--pid-file F] [--console-socket S] [--no-pivot] "
+	"[--no-new-keyring] [--preserve-fds N]",
+	"create and start a container; without --detach wait and exit with its status",
+	run,
+};

@@ -1,0 +1,17 @@
+/* kakoi start ID */
+#include "runtime/cli/cli.h"
+#include "runtime/container/container.h"
+
+static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return kk_cli_usage(err, &kk_verb_start, "give exactly one container ID");
+	return kk_container_start(g->root, argv[1], err);
+}
+
+const struct kk_verb kk_verb_start = {
+	"start",
+	"start ID",
+	"run the process of a created container",
+	run,
+};

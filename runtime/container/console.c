@@ -1,0 +1,135 @@
+/* The container's session and terminal. Every init starts a new session (as
+ * runc's does); with process.terminal it also gets a pty made inside the
+ * container's own devpts, as stdio and controlling terminal, and the master
+ * goes to the runtime, which passes it to --console-socket or relays it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "runtime/container/internal.h"
+#include "runtime/container/sync.h"
+#include "runtime/sys/sys.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+static int make_stdio(int slave, const struct kk_console_size *size, struct kk_error *err)
+{
+	if (size != NULL) {
+		struct winsize ws = {.ws_row = (unsigned short)size->height,
+				     .ws_col = (unsigned short)size->width};
+
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			return kk_error_sys(err, errno, "process.consoleSize: TIOCSWINSZ");
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return kk_error_sys(err, errno, "dup2 the pty to fd %d", fd);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return kk_error_sys(err, errno, "make the pty the controlling terminal");
+	return 0;
+}
+
+static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	KK_AUTOCLOSE int master = -1;
+	KK_AUTOCLOSE int slave = -1;
+	int unlock = 0;
+
+	if (setsid() < 0)
+		return kk_error_sys(err, errno, "setsid");
+	if (op->num == 0)
+		return 0;
+	/* The container's /dev/ptmx, i.e. its own devpts instance. */
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return kk_error_sys(err, errno, "process.terminal: open /dev/ptmx");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return kk_error_sys(err, errno, "process.terminal: unlock the pty");
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return kk_error_sys(err, errno, "process.terminal: open the pty's peer");
+	if (make_stdio(slave, ctx->spec->process->console_size, err) < 0)
+		return -1;
+	return kk_msg_send(ctx->sync_fd, KK_MSG_CONSOLE, master, err);
+}
+
+static void console_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s",
+		 op->num ? "new session; pty from the container's /dev/ptmx as stdio"
+			 : "new session; stdio inherited from the caller");
+}
+
+static const struct kk_op_type op_console = {
+	.name = "session",
+	.phase = KK_PHASE_INIT_CREATED,
+	.apply = console_apply,
+	.describe = console_describe,
+};
+
+int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
+{
+	struct kk_op op = {.type = &op_console, .num = spec->process->terminal};
+
+	return kk_plan_add(plan, &op, err);
+}
+
+int kk_sockaddr_at(int dir_fd, const char *name, struct sockaddr_un *sa, socklen_t *len,
+		   struct kk_error *err)
+{
+	int n;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (dir_fd == AT_FDCWD)
+		n = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s", name);
+	else
+		n = snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dir_fd,
+			     name);
+	if (n < 0 || (size_t)n >= sizeof(sa->sun_path))
+		return kk_error_set(err, KK_ERR_INVALID, "socket path too long: %s", name);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+	return 0;
+}
+
+int kk_console_send(const char *socket_path, int fd, struct kk_error *err)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	KK_AUTOCLOSE int sock = -1;
+	char name[] = "/dev/ptmx";
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {0};
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control.buf,
+			    .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	if (kk_sockaddr_at(AT_FDCWD, socket_path, &sa, &len, err) < 0)
+		return -1;
+	sock = kk_sys()->socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || kk_sys()->connect(sock, (struct sockaddr *)&sa, len) < 0)
+		return kk_error_sys(err, errno, "--console-socket: connect %s", socket_path);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return kk_error_sys(err, errno, "--console-socket: send the pty to %s",
+				    socket_path);
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* runtime/container: the lifecycle operations the CLI verbs call (create,
+ * start, kill, delete, state, list, plan). It ties the other modules
+ * together: the isolated loader for the config, the plan built from the
+ * features (namespaces here; cgroup/, rootfs/, process/), the undo stack,
+ * the state directory, and the init process on the other side of the
+ * fixed-format sync protocol (sync.h).
+ *
+ * Must not: print (except the plan and state it is asked for, to the FILE
+ * given), exit, or parse a document outside the loader. */
+#ifndef KK_CONTAINER_H
+#define KK_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kk_create_opts {
+	const char *root; /* --root */
+	const char *id;
+	const char *bundle; /* NULL: the current directory */
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	unsigned preserve_fds;
+	bool foreground; /* `run` without --detach: a terminal is relayed by the caller */
+};
+
+struct kk_created {
+	pid_t pid;	/* host pid of the init (a child of the caller) */
+	int console_fd; /* pty master kept for the caller (foreground terminal), or -1 */
+};
+
+/* Creates the container and leaves its init waiting for start. On failure
+ * everything done is undone and err names the failed step. */
+int kk_container_create(const struct kk_create_opts *opts, struct kk_created *out,
+			struct kk_error *err);
+
+/* Releases a created container's init to exec its process. */
+int kk_container_start(const char *root, const char *id, struct kk_error *err);
+
+/* Signals the init (or, with all, every process in the container's cgroup). */
+int kk_container_kill(const char *root, const char *id, int sig, bool all, struct kk_error *err);
+
+/* Deletes a stopped container; with force, kills a live one first, and a
+ * missing one is not an error. */
+int kk_container_delete(const char *root, const char *id, bool force, struct kk_error *err);
+
+/* The OCI state JSON of one container (malloc'ed). */
+char *kk_container_state(const char *root, const char *id, struct kk_error *err);
+
+struct kk_summary {
+	char id[129];
+	int status; /* enum kk_status */
+	pid_t pid;  /* 0 when stopped */
+	char bundle[4096];
+	long long created_ns;
+};
+
+/* Every container under root, sorted by id; *out is malloc'ed. */
+int kk_container_list(const char *root, struct kk_summary **out, size_t *n, struct kk_error *err);
+
+/* Prints the plan config.json in bundle would execute, touching nothing. */
+int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,62 @@
+/* Shared between the files of runtime/container; not a contract for others. */
+#ifndef KK_CONTAINER_INTERNAL_H
+#define KK_CONTAINER_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/exec/plan.h"
+
+struct kk_cgroup;
+
+#define KK_START_SOCKET "start.sock"
+#define KK_CONFIG_COPY "config.json"
+
+/* Every feature's ops, in execution order within each phase. */
+int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, struct kk_cgroup *cg,
+			    struct kk_error *err);
+
+/* The terminal: an init-created op that makes a pty inside the container,
+ * makes it the init's stdio and controlling terminal, and sends the master
+ * to the runtime. */
+int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* Clones the init into new namespaces (flags); the child runs
+ * kk_init_main. Sets ctx->init_pid and ctx->sync_fd (the runtime's end) and
+ * registers killing and reaping the init on ctx->undo. */
+int kk_spawn_init(struct kk_ctx *ctx, const struct kk_plan *plan, uint64_t clone_flags,
+		  int listen_fd, struct kk_error *err);
+
+/* The init: never returns. */
+__attribute__((noreturn)) void kk_init_main(struct kk_ctx *ctx, const struct kk_plan *plan,
+					    int listen_fd);
+
+/* Moves fd (closing the old number) to at least 3 + preserve_fds, CLOEXEC,
+ * so clearing CLOEXEC on the --preserve-fds range can never expose a
+ * runtime fd. Returns the new fd, or -1 (fd closed) with err set. */
+int kk_fd_above_preserved(int fd, unsigned preserve_fds, struct kk_error *err);
+
+/* Sends fd to the unix socket at path (runc's console-socket protocol: the
+ * message carries the fd as SCM_RIGHTS). */
+int kk_console_send(const char *socket_path, int fd, struct kk_error *err);
+
+/* A unix socket address for dir_fd/name that works whatever the length of
+ * the directory's path (via /proc/self/fd). */
+int kk_sockaddr_at(int dir_fd, const char *name, struct sockaddr_un *sa, socklen_t *len,
+		   struct kk_error *err);
+
+struct kk_record;
+
+/* Signals the record's init via a checked pidfd; "container not running"
+ * when it is gone. */
+int kk_signal_init(const struct kk_record *rec, int sig, struct kk_error *err);
+
+/* Signals every process in the record's cgroup. */
+int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err);
+
+#endif

@@ -1,0 +1,58 @@
+/* kill: signal the init through a pidfd checked against its start time (a
+ * recycled pid is never signalled), or with --all every process in the
+ * container's cgroup. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "base/cleanup.h"
+#include "parser/vocab.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/container/container.h"
+#include "runtime/container/internal.h"
+#include "runtime/container/open.h"
+#include "runtime/sys/sys.h"
+
+int kk_signal_init(const struct kk_record *rec, int sig, struct kk_error *err)
+{
+	KK_AUTOCLOSE int pidfd = kk_record_pidfd(rec, err);
+
+	if (pidfd < 0)
+		return -1;
+	if (kk_sys()->pidfd_send_signal(pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+		return kk_error_sys(err, errno, "signal %d to the container init", sig);
+	return 0;
+}
+
+int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err)
+{
+	struct kk_cgroup *cg = NULL;
+	KK_AUTOFREE pid_t *pids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+		return -1;
+	rc = kk_cgroup_pids(cg, &pids, &n, err);
+	kk_cgroup_free(cg);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (kk_sys()->kill(pids[i], sig) < 0 && errno != ESRCH)
+			return kk_error_sys(err, errno, "signal %d to pid %d", sig, (int)pids[i]);
+	return 0;
+}
+
+int kk_container_kill(const char *root, const char *id, int sig, bool all, struct kk_error *err)
+{
+	KK_AUTOHANDLE struct kk_handle h;
+
+	if (kk_handle_open(root, id, true, &h, err) < 0)
+		return -1;
+	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0)
+		return kk_error_set(err, KK_ERR_INVALID, "container not running");
+	if (all)
+		return kk_signal_cgroup(&h.rec, sig, err);
+	return kk_signal_init(&h.rec, sig, err);
+}

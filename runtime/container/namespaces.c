@@ -1,0 +1,160 @@
+#define _GNU_SOURCE
+#include "runtime/container/namespaces.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/sys/sys.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+const char *kk_ns_name(int type)
+{
+	switch (type) {
+	case CLONE_NEWNS:
+		return "mount";
+	case CLONE_NEWPID:
+		return "pid";
+	case CLONE_NEWNET:
+		return "network";
+	case CLONE_NEWIPC:
+		return "ipc";
+	case CLONE_NEWUTS:
+		return "uts";
+	case CLONE_NEWUSER:
+		return "user";
+	case CLONE_NEWCGROUP:
+		return "cgroup";
+	case CLONE_NEWTIME:
+		return "time";
+	default:
+		return "?";
+	}
+}
+
+uint64_t kk_ns_clone_flags(const struct kk_spec *spec)
+{
+	uint64_t flags = 0;
+
+	if (spec->linux_ == NULL)
+		return 0;
+	for (size_t i = 0; i < spec->linux_->n_namespaces; i++) {
+		const struct kk_namespace *ns = &spec->linux_->namespaces[i];
+
+		/* A new time namespace is made by the runtime (offsets first). */
+		if (ns->path == NULL && ns->type != CLONE_NEWTIME)
+			flags |= (uint64_t)ns->type;
+	}
+	return flags;
+}
+
+/* setns by path: the fd is opened at apply time, in the process that joins. */
+static int join_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = kk_sys()->openat(AT_FDCWD, op->path, O_RDONLY | O_CLOEXEC, 0);
+
+	(void)ctx;
+	if (fd < 0)
+		return kk_error_sys(err, errno, "open %s", op->path);
+	if (kk_sys()->setns(fd, (int)op->num) < 0)
+		return kk_error_sys(err, errno, "setns %s namespace %s", kk_ns_name((int)op->num),
+				    op->path);
+	return 0;
+}
+
+static void join_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "join %s namespace %s", kk_ns_name((int)op->num), op->path);
+}
+
+static const struct kk_op_type op_join_pid = {
+	.name = "setns",
+	.phase = KK_PHASE_HOST_PREPARE,
+	.apply = join_apply,
+	.describe = join_describe,
+};
+
+static const struct kk_op_type op_join = {
+	.name = "setns",
+	.phase = KK_PHASE_INIT_JOIN,
+	.apply = join_apply,
+	.describe = join_describe,
+};
+
+static int check_namespaces(const struct kk_linux *lx, struct kk_error *err)
+{
+	uint64_t seen = 0;
+	bool join_user = false, create_other = false;
+
+	for (size_t i = 0; i < lx->n_namespaces; i++) {
+		const struct kk_namespace *ns = &lx->namespaces[i];
+
+		if (seen & (uint64_t)ns->type)
+			return kk_error_set(err, KK_ERR_INVALID,
+					    "linux.namespaces[%zu]: %s namespace given twice", i,
+					    kk_ns_name(ns->type));
+		seen |= (uint64_t)ns->type;
+		if (ns->path != NULL && ns->path[0] != '/')
+			return kk_error_set(err, KK_ERR_INVALID,
+					    "linux.namespaces[%zu].path: \"%s\" is not absolute", i,
+					    ns->path);
+		if (ns->type == CLONE_NEWUSER && ns->path != NULL)
+			join_user = true;
+		else if (ns->path == NULL)
+			create_other = true;
+	}
+	/* New namespaces would belong to the runtime's user namespace, not the joined one. */
+	if (join_user && create_other)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "linux.namespaces: joining a user namespace by path while "
+				    "creating other namespaces is not supported");
+	return 0;
+}
+
+/* Joins in an order that keeps paths meaningful: user first (it grants the
+ * rights for the rest), mount last (it changes what later paths mean). */
+static const int join_order[] = {CLONE_NEWUSER,	  CLONE_NEWIPC,	 CLONE_NEWUTS, CLONE_NEWNET,
+				 CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWNS};
+
+static int plan_joins(struct kk_plan *plan, const struct kk_linux *lx, struct kk_error *err)
+{
+	for (size_t k = 0; k < sizeof(join_order) / sizeof(join_order[0]); k++) {
+		for (size_t i = 0; i < lx->n_namespaces; i++) {
+			const struct kk_namespace *ns = &lx->namespaces[i];
+			struct kk_op op = {
+				.type = &op_join, .path = ns->path, .num = (uint64_t)ns->type};
+
+			if (ns->type != join_order[k] || ns->path == NULL)
+				continue;
+			if (kk_plan_add(plan, &op, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
+{
+	const struct kk_linux *lx = spec->linux_;
+
+	if (lx == NULL)
+		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
+	if (check_namespaces(lx, err) < 0)
+		return -1;
+	for (size_t i = 0; i < lx->n_namespaces; i++) {
+		const struct kk_namespace *ns = &lx->namespaces[i];
+		struct kk_op op = {.type = &op_join_pid, .path = ns->path, .num = CLONE_NEWPID};
+
+		if (ns->type == CLONE_NEWPID && ns->path != NULL && kk_plan_add(plan, &op, err) < 0)
+			return -1;
+	}
+	if (kk_plan_timens(plan, spec, err) < 0 || kk_plan_idmap(plan, spec, err) < 0)
+		return -1;
+	return plan_joins(plan, lx, err);
+}

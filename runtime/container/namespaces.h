@@ -1,0 +1,34 @@
+/* Which namespaces the init gets: created new by the clone, or joined by
+ * path. Joining happens in two places because of how the kernel works: a
+ * pid namespace (and a new time namespace, whose offsets must be written
+ * before any process is in it) only applies to children, so the runtime
+ * enters it just before the clone; every other path is joined by the init
+ * itself (init-join phase). */
+#ifndef KK_CONTAINER_NAMESPACES_H
+#define KK_CONTAINER_NAMESPACES_H
+
+#include <stdint.h>
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/exec/plan.h"
+
+/* CLONE_NEW* flags of the namespaces to create with the clone (no path). */
+uint64_t kk_ns_clone_flags(const struct kk_spec *spec);
+
+/* Appends: host-prepare ops that enter a pid namespace by path and create
+ * a time namespace with its offsets (both only affect later children), the
+ * host-attach id-map op for a new user namespace, and the init-join ops for
+ * the other namespaces given by path. Refuses what cannot work: a type
+ * twice, a relative or missing path, a new user namespace without
+ * mappings, joining a user namespace while creating others. */
+int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* Parts of the above, one file each. */
+int kk_plan_timens(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+int kk_plan_idmap(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* The namespace's name as in config.json ("mount", "network", ...). */
+const char *kk_ns_name(int clone_flag);
+
+#endif

@@ -1,0 +1,45 @@
+/* Opening an existing container: its state directory, lock and record. */
+#include "runtime/container/open.h"
+
+#include <stdlib.h>
+
+#include "base/cleanup.h"
+#include "runtime/state/state.h"
+
+void kk_handle_close(struct kk_handle *h)
+{
+	kk_closep(&h->lock_fd);
+	kk_closep(&h->dir_fd);
+	kk_closep(&h->root_fd);
+}
+
+static int open_parts(const char *root, const char *id, bool lock, struct kk_handle *h,
+		      struct kk_error *err)
+{
+	if (kk_id_check(id, err) < 0)
+		return -1;
+	h->root_fd = kk_state_root_open(root, err);
+	if (h->root_fd < 0)
+		return -1;
+	h->dir_fd = kk_state_open(h->root_fd, id, err);
+	if (h->dir_fd < 0)
+		return -1;
+	if (lock) {
+		h->lock_fd = kk_state_lock(h->dir_fd, err);
+		if (h->lock_fd < 0)
+			return -1;
+	}
+	return kk_record_read(h->dir_fd, &h->rec, err);
+}
+
+int kk_handle_open(const char *root, const char *id, bool lock, struct kk_handle *h,
+		   struct kk_error *err)
+{
+	h->root_fd = h->dir_fd = h->lock_fd = -1;
+	if (open_parts(root, id, lock, h, err) < 0) {
+		kk_handle_close(h);
+		return -1;
+	}
+	h->status = kk_record_status(&h->rec);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* process.capabilities with libcap. The bounding set is cut before the user
+ * change, while CAP_SETPCAP is still held; the other four sets are set
+ * after it (PR_SET_KEEPCAPS kept the permitted set across setuid). An
+ * absent process.capabilities means five empty sets, as with runc. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "parser/vocab.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/process/process_ops.h"
+
+static const struct kk_capabilities no_caps;
+
+static const struct kk_capabilities *caps_of(const struct kk_op *op)
+{
+	const struct kk_process *p = op->ref;
+
+	return p->capabilities != NULL ? p->capabilities : &no_caps;
+}
+
+static const char *cap_name(int cap)
+{
+	const char *name = kk_vocab_name(&kk_vocab_capability, cap);
+
+	return name != NULL ? name : "an unknown capability";
+}
+
+void kk_proc_caps_format(uint64_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	snprintf(buf, len, "none");
+	for (int cap = 0; cap < 64 && len > 0; cap++) {
+		int n;
+
+		if (!(mask & (UINT64_C(1) << cap)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", cap_name(cap));
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
+/* The kernel may know more capabilities than this build; PR_CAPBSET_READ
+ * says EINVAL past the last one. Those unknown ones are dropped too. */
+static int drop_bounding(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	uint64_t keep = caps_of(op)->bounding;
+
+	(void)ctx;
+	for (int cap = 0; cap < 64; cap++) {
+		int held = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (held < 0 && errno == EINVAL)
+			break;
+		if (held <= 0 || (keep & (UINT64_C(1) << cap)))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return kk_error_sys(err, errno,
+					    "process.capabilities.bounding: dropping %s",
+					    cap_name(cap));
+	}
+	return 0;
+}
+
+static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		cap_value_t v = cap;
+
+		if ((mask & (UINT64_C(1) << cap)) && cap_set_flag(c, flag, 1, &v, CAP_SET) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_ambient(uint64_t mask, struct kk_error *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return kk_error_sys(err, errno, "process.capabilities.ambient: clearing");
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (!(mask & (UINT64_C(1) << cap)))
+			continue;
+		/* The kernel wants it both permitted and inheritable. */
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return kk_error_sys(err, errno,
+					    "process.capabilities.ambient: raising %s (it must "
+					    "also be permitted and inheritable)",
+					    cap_name(cap));
+	}
+	return 0;
+}
+
+static int set_sets(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const struct kk_capabilities *caps = caps_of(op);
+	cap_t c = cap_init();
+	int r;
+
+	(void)ctx;
+	if (c == NULL)
+		return kk_error_sys(err, errno, "process.capabilities: cap_init");
+	r = set_flag(c, CAP_PERMITTED, caps->permitted);
+	if (r == 0)
+		r = set_flag(c, CAP_EFFECTIVE, caps->effective);
+	if (r == 0)
+		r = set_flag(c, CAP_INHERITABLE, caps->inheritable);
+	if (r == 0)
+		r = cap_set_proc(c);
+	cap_free(c);
+	if (r < 0)
+		return kk_error_sys(err, errno,
+				    "process.capabilities: setting permitted, effective and "
+				    "inheritable");
+	return set_ambient(caps->ambient, err);
+}
+
+static void describe_bounding(const struct kk_op *op, char *buf, size_t len)
+{
+	char names[1024];
+
+	kk_proc_caps_format(caps_of(op)->bounding, names, sizeof(names));
+	snprintf(buf, len, "capabilities bounding=%s", names);
+}
+
+static void describe_sets(const struct kk_op *op, char *buf, size_t len)
+{
+	const struct kk_capabilities *c = caps_of(op);
+	char eff[1024], prm[1024], inh[1024], amb[1024];
+
+	kk_proc_caps_format(c->effective, eff, sizeof(eff));
+	kk_proc_caps_format(c->permitted, prm, sizeof(prm));
+	kk_proc_caps_format(c->inheritable, inh, sizeof(inh));
+	kk_proc_caps_format(c->ambient, amb, sizeof(amb));
+	snprintf(buf, len, "capabilities effective=%s permitted=%s inheritable=%s ambient=%s", eff,
+		 prm, inh, amb);
+}
+
+static const struct kk_op_type bounding_op = {
+	.name = "cap-bounding",
+	.phase = KK_PHASE_INIT_PROCESS,
+	.apply = drop_bounding,
+	.describe = describe_bounding,
+};
+
+static const struct kk_op_type sets_op = {
+	.name = "capabilities",
+	.phase = KK_PHASE_INIT_PROCESS,
+	.apply = set_sets,
+	.describe = describe_sets,
+};
+
+int kk_proc_plan_cap_bounding(struct kk_plan *plan, const struct kk_process *p,
+			      struct kk_error *err)
+{
+	struct kk_op op = {.type = &bounding_op, .ref = p};
+
+	return kk_plan_add(plan, &op, err);
+}
+
+int kk_proc_plan_caps(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
+{
+	struct kk_op op = {.type = &sets_op, .ref = p};
+
+	return kk_plan_add(plan, &op, err);
+}

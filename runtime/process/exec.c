@@ -1,0 +1,58 @@
+/* The last op: execve of the executable resolved at create, with
+ * process.args and process.env. On failure the message is runc's
+ * ("exec /bin/app: exec format error"). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/process/process_ops.h"
+
+/* The spec's string arrays are counted, not NULL-terminated. */
+static char **argv_of(const struct kk_strv *v)
+{
+	char **out = calloc(v->n + 1, sizeof(*out));
+
+	for (size_t i = 0; out != NULL && i < v->n; i++)
+		out[i] = (char *)v->v[i];
+	return out;
+}
+
+static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const struct kk_process *p = op->ref;
+	KK_AUTOFREE char **argv = argv_of(&p->args);
+	KK_AUTOFREE char **envp = argv_of(&p->env);
+	const char *path = ctx->exec_path[0] != '\0' ? ctx->exec_path : p->args.v[0];
+
+	if (argv == NULL || envp == NULL)
+		return kk_error_sys(err, ENOMEM, "exec %s", path);
+	do
+		execve(path, argv, envp);
+	while (errno == EINTR);
+	return kk_proc_go_error(err, errno, "exec %s", path);
+}
+
+static void describe(const struct kk_op *op, char *buf, size_t len)
+{
+	const struct kk_process *p = op->ref;
+
+	snprintf(buf, len, "execve %s (%zu args, %zu env)", p->args.v[0], p->args.n, p->env.n);
+}
+
+static const struct kk_op_type exec_op = {
+	.name = "exec",
+	.phase = KK_PHASE_INIT_PROCESS,
+	.apply = apply,
+	.describe = describe,
+};
+
+int kk_proc_plan_exec(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
+{
+	struct kk_op op = {.type = &exec_op, .ref = p};
+
+	return kk_plan_add(plan, &op, err);
+}

@@ -1,0 +1,153 @@
+/* mounts[].options: the closed table of flag words runc knows (its
+ * specconv mountFlags and mountPropagationMapping), everything else passed
+ * to the file system as data, comma-joined, as runc does. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "runtime/rootfs/rootfs_ops.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+struct flag_word {
+	const char *name;
+	bool clear; /* the word removes the flag ("rw", "suid", ...) */
+	unsigned long flag;
+};
+
+static const struct flag_word flag_words[] = {
+	{"acl", false, MS_POSIXACL},
+	{"async", true, MS_SYNCHRONOUS},
+	{"atime", true, MS_NOATIME},
+	{"bind", false, MS_BIND},
+	{"defaults", false, 0},
+	{"dev", true, MS_NODEV},
+	{"diratime", true, MS_NODIRATIME},
+	{"dirsync", false, MS_DIRSYNC},
+	{"exec", true, MS_NOEXEC},
+	{"iversion", false, MS_I_VERSION},
+	{"lazytime", false, MS_LAZYTIME},
+	{"loud", true, MS_SILENT},
+	{"mand", false, MS_MANDLOCK},
+	{"noacl", true, MS_POSIXACL},
+	{"noatime", false, MS_NOATIME},
+	{"nodev", false, MS_NODEV},
+	{"nodiratime", false, MS_NODIRATIME},
+	{"noexec", false, MS_NOEXEC},
+	{"noiversion", true, MS_I_VERSION},
+	{"nolazytime", true, MS_LAZYTIME},
+	{"nomand", true, MS_MANDLOCK},
+	{"norelatime", true, MS_RELATIME},
+	{"nostrictatime", true, MS_STRICTATIME},
+	{"nosuid", false, MS_NOSUID},
+	{"nosymfollow", false, MS_NOSYMFOLLOW},
+	{"rbind", false, MS_BIND | MS_REC},
+	{"relatime", false, MS_RELATIME},
+	{"remount", false, MS_REMOUNT},
+	{"ro", false, MS_RDONLY},
+	{"rw", true, MS_RDONLY},
+	{"silent", false, MS_SILENT},
+	{"strictatime", false, MS_STRICTATIME},
+	{"suid", true, MS_NOSUID},
+	{"sync", false, MS_SYNCHRONOUS},
+};
+
+static const struct flag_word propagation_words[] = {
+	{"private", false, MS_PRIVATE},	      {"rprivate", false, MS_PRIVATE | MS_REC},
+	{"shared", false, MS_SHARED},	      {"rshared", false, MS_SHARED | MS_REC},
+	{"slave", false, MS_SLAVE},	      {"rslave", false, MS_SLAVE | MS_REC},
+	{"unbindable", false, MS_UNBINDABLE}, {"runbindable", false, MS_UNBINDABLE | MS_REC},
+};
+
+/* Words runc knows that kakoi refuses rather than misapplies: the
+ * recursive attributes need mount_setattr(2), idmap needs an idmapped
+ * mount, tmpcopyup a copy of the covered directory. */
+static const char *const refused_words[] = {
+	"rro",	    "rrw",    "rnosuid",      "rsuid",		"rnodev",	"rdev",
+	"rnoexec",  "rexec",  "rnodiratime",  "rdiratime",	"rrelatime",	"rnorelatime",
+	"rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
+	"idmap",    "ridmap", "tmpcopyup",
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct flag_word *find(const struct flag_word *words, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(words[i].name, name) == 0)
+			return &words[i];
+	return NULL;
+}
+
+static bool refused(const char *name)
+{
+	for (size_t i = 0; i < N(refused_words); i++)
+		if (strcmp(refused_words[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int add_data(struct kk_mount_opts *o, const char *word, size_t index, struct kk_error *err)
+{
+	size_t used = strlen(o->data);
+	int n = snprintf(o->data + used, sizeof(o->data) - used, "%s%s", used ? "," : "", word);
+
+	if (n < 0 || (size_t)n >= sizeof(o->data) - used)
+		return kk_error_set(err, KK_ERR_LIMIT,
+				    "mounts[%zu].options: file system data longer than %d bytes",
+				    index, KK_MOUNT_DATA_MAX - 1);
+	return 0;
+}
+
+static int add_propagation(struct kk_mount_opts *o, unsigned long flag, size_t index,
+			   struct kk_error *err)
+{
+	if (o->n_propagation == KK_MOUNT_PROPAGATION_MAX)
+		return kk_error_set(err, KK_ERR_LIMIT,
+				    "mounts[%zu].options: more than %d propagation options", index,
+				    KK_MOUNT_PROPAGATION_MAX);
+	o->propagation[o->n_propagation++] = flag;
+	return 0;
+}
+
+static int add_word(struct kk_mount_opts *o, const char *word, size_t index, struct kk_error *err)
+{
+	const struct flag_word *w = find(flag_words, N(flag_words), word);
+
+	if (w != NULL) {
+		if (w->clear)
+			o->flags &= ~w->flag;
+		else
+			o->flags |= w->flag;
+		return 0;
+	}
+	if ((w = find(propagation_words, N(propagation_words), word)) != NULL)
+		return add_propagation(o, w->flag, index, err);
+	if (refused(word))
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "mounts[%zu].options: \"%s\" is not supported by kakoi", index,
+				    word);
+	return add_data(o, word, index, err);
+}
+
+int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount_opts *opts,
+			 struct kk_error *err)
+{
+	memset(opts, 0, sizeof(*opts));
+	if (m->uid_mappings.n > 0 || m->gid_mappings.n > 0)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "mounts[%zu].uidMappings: idmapped mounts are not supported "
+				    "by kakoi",
+				    index);
+	for (size_t i = 0; i < m->options.n; i++)
+		if (add_word(opts, m->options.v[i], index, err) < 0)
+			return -1;
+	/* runc takes the type "bind" as a bind mount even without the option. */
+	if (m->type != NULL && strcmp(m->type, "bind") == 0)
+		opts->flags |= MS_BIND;
+	opts->bind = (opts->flags & MS_BIND) != 0;
+	return 0;
+}

@@ -1,0 +1,141 @@
+/* linux.sysctl, after pivot_root: each value written to
+ * /proc/sys/<key with dots as slashes> of the container's procfs. Refused
+ * at plan time, as runc's validator does: a key that is not a plain dotted
+ * name, and any key whose namespace the container does not have (ipc for
+ * kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.*, net for net.*, uts
+ * for kernel.domainname; kernel.hostname conflicts with the hostname
+ * field). Every other sysctl is the host's own, so it is refused too. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+
+#include "base/cleanup.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/rootfs/rootfs.h"
+#include "runtime/rootfs/rootfs_ops.h"
+#include "runtime/sys/sys.h"
+
+static int write_value(int root_fd, const char *path, const char *value, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = kk_rootfs_open(root_fd, path, O_WRONLY | O_NOCTTY, err);
+	size_t len = strlen(value);
+	struct statfs st;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	/* Only the kernel's own file: never something the image put there. */
+	if (fstatfs(fd, &st) < 0)
+		return kk_error_sys(err, errno, "statfs %s", path);
+	if (st.f_type != PROC_SUPER_MAGIC)
+		return kk_error_set(err, KK_ERR_INVALID, "%s is not on a procfs", path);
+	n = kk_sys()->write(fd, value, len);
+	if (n < 0)
+		return kk_error_sys(err, errno, "write %s", path);
+	if ((size_t)n != len)
+		return kk_error_set(err, KK_ERR_SYS, "write %s: short write", path);
+	return 0;
+}
+
+static int sysctl_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const struct kk_kv *kv = op->ref;
+
+	if (write_value(ctx->rootfs_fd, op->path, kv->value, err) < 0) {
+		kk_error_prefix(err, "linux.sysctl.%s", kv->key);
+		return -1;
+	}
+	return 0;
+}
+
+static void sysctl_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	const struct kk_kv *kv = op->ref;
+
+	snprintf(buf, len, "sysctl %s=%s (%s)", kv->key, kv->value, op->path);
+}
+
+static const struct kk_op_type sysctl_op = {
+	.name = "sysctl",
+	.phase = KK_PHASE_INIT_ROOTFS,
+	.apply = sysctl_apply,
+	.describe = sysctl_describe,
+};
+
+static const char *const ipc_keys[] = {
+	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+};
+
+static bool is_ipc_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(ipc_keys[0]); i++)
+		if (strcmp(key, ipc_keys[i]) == 0)
+			return true;
+	return strncmp(key, "fs.mqueue.", 10) == 0;
+}
+
+/* NULL when the key's namespace is the container's own, else why not. */
+static const char *namespace_refusal(const struct kk_spec *spec, const char *key)
+{
+	if (is_ipc_key(key))
+		return kk_rootfs_has_ns(spec, CLONE_NEWIPC)
+			       ? NULL
+			       : "not allowed in the host's ipc namespace";
+	if (strncmp(key, "net.", 4) == 0)
+		return kk_rootfs_has_ns(spec, CLONE_NEWNET)
+			       ? NULL
+			       : "not allowed in the host's network namespace";
+	if (kk_rootfs_has_ns(spec, CLONE_NEWUTS) && strcmp(key, "kernel.domainname") == 0)
+		return NULL;
+	if (kk_rootfs_has_ns(spec, CLONE_NEWUTS) && strcmp(key, "kernel.hostname") == 0)
+		return "not allowed as it conflicts with the hostname field";
+	return "not in a separate kernel namespace";
+}
+
+/* "a.b.c": no "/", no empty component (so no "..") . */
+static bool plain_key(const char *key)
+{
+	size_t len = strlen(key);
+
+	return len > 0 && strchr(key, '/') == NULL && key[0] != '.' && key[len - 1] != '.' &&
+	       strstr(key, "..") == NULL;
+}
+
+static int plan_one(struct kk_plan *plan, const struct kk_spec *spec, const struct kk_kv *kv,
+		    struct kk_error *err)
+{
+	struct kk_op op = {.type = &sysctl_op, .ref = kv};
+	const char *why;
+	char *c;
+
+	if (!plain_key(kv->key))
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "linux.sysctl.%s: not a dotted sysctl name (no \"/\", no "
+				    "empty component)",
+				    kv->key);
+	if ((why = namespace_refusal(spec, kv->key)) != NULL)
+		return kk_error_set(err, KK_ERR_INVALID, "linux.sysctl.%s: %s", kv->key, why);
+	if ((op.path = kk_plan_printf(plan, err, "/proc/sys/%s", kv->key)) == NULL)
+		return -1;
+	/* The plan owns the copy: turning dots into slashes in place is fine. */
+	for (c = (char *)op.path; *c != '\0'; c++)
+		if (*c == '.')
+			*c = '/';
+	return kk_plan_add(plan, &op, err);
+}
+
+int kk_rootfs_plan_sysctl(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
+{
+	const struct kk_map *map = spec->linux_ != NULL ? &spec->linux_->sysctl : NULL;
+
+	for (size_t i = 0; map != NULL && i < map->n; i++)
+		if (plan_one(plan, spec, &map->v[i], err) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,246 @@
+// Plans applied for real on fake trees: the right files get the right
+// values, the undo stack puts the tree back as it was, kk_cgroup_remove
+// removes what was made (and kakoi's empty prefix, never another parent),
+// kk_cgroup_pids reads cgroup.procs.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/cgroup/fake_cgroupfs.h"
+#include "tests/cgroup/helpers.h"
+
+namespace
+{
+
+using cgtest::Cgroup;
+using cgtest::I64;
+using cgtest::Plan;
+using fakecg::Layout;
+using fakecg::read_file;
+using fakecg::Tree;
+using V = std::vector<std::string>;
+
+bool Has(const V &v, const std::string &s)
+{
+	for (const auto &x : v)
+		if (x == s)
+			return true;
+	return false;
+}
+
+TEST(Apply, V1WritesLimitsCopiesCpusetAndUndoes)
+{
+	Tree t(Layout::V1);
+	auto before = fakecg::snapshot();
+	Cgroup cg;
+	Plan plan;
+	kk_pids pids = {10};
+	kk_memory m = {};
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	m.limit = I64(64 << 20);
+	res.pids = &pids;
+	res.memory = &m;
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 4242, &undo), "");
+	EXPECT_EQ(read_file(t.root() + "/pids/kakoi/c1/pids.max"), "10");
+	EXPECT_EQ(read_file(t.root() + "/memory/kakoi/c1/memory.limit_in_bytes"), "67108864");
+	EXPECT_EQ(read_file(t.root() + "/cpuset/kakoi/cpuset.cpus"), "0-3");
+	EXPECT_EQ(read_file(t.root() + "/cpuset/kakoi/c1/cpuset.mems"), "0");
+	EXPECT_EQ(read_file(t.root() + "/cpu,cpuacct/kakoi/c1/cgroup.procs"), "4242");
+	EXPECT_EQ(read_file(t.root() + "/systemd/kakoi/c1/cgroup.procs"), "4242");
+	const V &w = fakecg::state().writes;
+	EXPECT_TRUE(Has(w, "/devices/kakoi/c1/devices.deny=a"));
+	EXPECT_TRUE(Has(w, "/devices/kakoi/c1/devices.allow=c 1:3 rwm"));
+	// Two directories per hierarchy, one undo each.
+	EXPECT_EQ(undo.n, 18u);
+
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
+TEST(Apply, V2EnablesControllersInParentsAndUndoes)
+{
+	Tree t(Layout::V2);
+	auto before = fakecg::snapshot();
+	Cgroup cg;
+	Plan plan;
+	kk_pids pids = {5};
+	kk_kv kv[] = {{"memory.high", "1000000"}};
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	res.pids = &pids;
+	res.unified = {kv, 1};
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/a/b", &res, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 77, &undo), "");
+	EXPECT_EQ(fakecg::state().writes,
+		  (V{"/cgroup.subtree_control=+memory", "/cgroup.subtree_control=+pids",
+		     "/a/cgroup.subtree_control=+memory", "/a/cgroup.subtree_control=+pids",
+		     "/a/b/pids.max=5", "/a/b/memory.high=1000000", "/a/b/cgroup.procs=77"}));
+
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	// The root's controllers are turned off again, the directories gone.
+	EXPECT_EQ(fakecg::state().writes.back(), "/cgroup.subtree_control=-memory");
+	fakecg::write_file(t.root() + "/cgroup.subtree_control", "");
+	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
+TEST(Apply, V2ControllerAlreadyEnabledIsNotWrittenAgain)
+{
+	Tree t(Layout::V2);
+	Cgroup cg;
+	Plan plan;
+	kk_pids pids = {5};
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	res.pids = &pids;
+	fakecg::write_file(t.root() + "/cgroup.subtree_control", "cpu pids\n");
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/x", &res, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 77, &undo), "");
+	EXPECT_EQ(fakecg::state().writes, (V{"/x/pids.max=5", "/x/cgroup.procs=77"}));
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+}
+
+TEST(Apply, HybridWritesHugetlbInUnifiedAndUndoes)
+{
+	Tree t(Layout::HYBRID);
+	auto before = fakecg::snapshot();
+	Cgroup cg;
+	Plan plan;
+	kk_hugepage_limit l = {"2MB", 2097152};
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	res.hugepage_limits = &l;
+	res.n_hugepage_limits = 1;
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 99, &undo), "");
+	EXPECT_EQ(read_file(t.root() + "/unified/kakoi/c1/hugetlb.2MB.max"), "2097152");
+	EXPECT_EQ(read_file(t.root() + "/unified/kakoi/c1/cgroup.procs"), "99");
+	EXPECT_EQ(read_file(t.root() + "/pids/kakoi/c1/cgroup.procs"), "99");
+	EXPECT_TRUE(Has(fakecg::state().writes, "/unified/kakoi/cgroup.subtree_control=+hugetlb"));
+
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	fakecg::write_file(t.root() + "/unified/cgroup.subtree_control", "");
+	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
+TEST(Remove, TakesKakoiPrefixWhenEmptyOnly)
+{
+	Tree t(Layout::HYBRID);
+	auto before = fakecg::snapshot();
+	Cgroup one, two;
+	Plan p1, p2;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	kk_cgroup *other = nullptr;
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, nullptr, &one, &p1), "");
+	ASSERT_EQ(cgtest::Apply(p1.plan, one.cg, 1, &undo), "");
+	kk_undo_forget(&undo);
+	ASSERT_EQ(kk_cgroup_open(t.root().c_str(), nullptr, "c2", &other, &err), 0);
+	two.cg = other;
+	ASSERT_EQ(kk_plan_cgroup(&p2.plan, two.cg, nullptr, &err), 0);
+	ASSERT_EQ(cgtest::Apply(p2.plan, two.cg, 2, &undo), "");
+	kk_undo_forget(&undo);
+
+	ASSERT_EQ(kk_cgroup_remove(one.cg, &err), 0) << err.msg;
+	EXPECT_EQ(read_file(t.root() + "/pids/kakoi/c2/cgroup.procs"), "2"); // c2 kept
+	ASSERT_EQ(kk_cgroup_remove(two.cg, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before); // and /kakoi went with the last one
+	// Removing again: nothing there is fine.
+	EXPECT_EQ(kk_cgroup_remove(two.cg, &err), 0) << err.msg;
+}
+
+TEST(Remove, NeverTakesAPreexistingParent)
+{
+	Tree t(Layout::V2);
+	Cgroup cg;
+	Plan plan;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	mkdir((t.root() + "/pre").c_str(), 0755);
+	auto before = fakecg::snapshot();
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/pre/x", nullptr, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
+	EXPECT_EQ(undo.n, 1u); // only x was made
+	kk_undo_forget(&undo);
+	ASSERT_EQ(kk_cgroup_remove(cg.cg, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
+TEST(Remove, BusyIsAnErrorNamingTheDirectory)
+{
+	Tree t(Layout::V2);
+	Cgroup cg;
+	Plan plan;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/x", nullptr, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
+	mkdir((t.root() + "/x/child").c_str(), 0755);
+	EXPECT_EQ(kk_cgroup_remove(cg.cg, &err), -1);
+	EXPECT_EQ(std::string(err.msg), "remove cgroup " + t.root() + "/x: Directory not empty");
+	rmdir((t.root() + "/x/child").c_str());
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+}
+
+TEST(Pids, UnionOfEveryHierarchyAndNoneWhenMissing)
+{
+	Tree t(Layout::HYBRID);
+	Cgroup cg;
+	Plan plan;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	pid_t *pids = nullptr;
+	size_t n = 0;
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/x", nullptr, &cg, &plan), "");
+	ASSERT_EQ(kk_cgroup_pids(cg.cg, &pids, &n, &err), 0) << err.msg;
+	EXPECT_EQ(n, 0u);
+	free(pids);
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 12, &undo), "");
+	fakecg::write_file(t.root() + "/pids/x/cgroup.procs", "12\n34\n");
+	fakecg::write_file(t.root() + "/unified/x/cgroup.procs", "34\n56\n");
+	ASSERT_EQ(kk_cgroup_pids(cg.cg, &pids, &n, &err), 0) << err.msg;
+	std::set<pid_t> got(pids, pids + n);
+	EXPECT_EQ(n, 3u);
+	EXPECT_EQ(got, (std::set<pid_t>{12, 34, 56}));
+	free(pids);
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+}
+
+TEST(Apply, ErrorNamesTheFieldAndFile)
+{
+	Tree t(Layout::V1);
+	Cgroup cg;
+	Plan plan;
+	kk_pids pids = {10};
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	res.pids = &pids;
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), "/x", &res, &cg, &plan), "");
+	// The write of pids.max is the Nth: count the writes before it.
+	fakecg::state().fail_write_at = 2 /* cpuset copy */ + 1;
+	fakecg::state().fail_errno = EINVAL;
+	std::string e = cgtest::Apply(plan.plan, cg.cg, 1, &undo);
+	EXPECT_EQ(e, "host-prepare step 10 cgroup-set: write 10 to pids:/x/pids.max: "
+		     "linux.resources.pids.limit: write " +
+			     t.root() + "/pids/x/pids.max: Invalid argument");
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+}
+
+} // namespace

@@ -1,0 +1,71 @@
+// Resource limits land in the host's cgroup v1 hierarchies at cgroupsPath
+// while the container runs, the init is in them, and delete removes them.
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+namespace kk_it
+{
+namespace
+{
+
+using Cgroup = IntegrationTest;
+
+const char kPids[] = "/sys/fs/cgroup/pids";
+const char kMemory[] = "/sys/fs/cgroup/memory";
+
+TEST_F(Cgroup, PidsAndMemoryLimitsAreWritten)
+{
+	config_->Set("linux.resources.pids", "{\"limit\":10}");
+	config_->Set("linux.resources.memory", "{\"limit\":67108864}");
+	auto sleeper = RunSleeper(id_);
+	pid_t pid = GetState(id_).pid;
+	ASSERT_GT(pid, 0);
+
+	std::string pids = kPids + cgroups_path_, memory = kMemory + cgroups_path_;
+	EXPECT_EQ(ReadFile(pids + "/pids.max"), "10\n");
+	EXPECT_EQ(ReadFile(memory + "/memory.limit_in_bytes"), "67108864\n");
+	EXPECT_EQ(ReadFile(pids + "/cgroup.procs"), std::to_string(pid) + "\n");
+	std::string membership = ReadFile("/proc/" + std::to_string(pid) + "/cgroup");
+	EXPECT_NE(membership.find(":pids:" + cgroups_path_ + "\n"), std::string::npos)
+		<< membership;
+	EXPECT_NE(membership.find(":memory:" + cgroups_path_ + "\n"), std::string::npos)
+		<< membership;
+
+	Result d = Kakoi({"delete", "--force", id_});
+	EXPECT_EQ(d.exit_code, 0) << d;
+	EXPECT_FALSE(Exists(pids));
+	EXPECT_FALSE(Exists(memory));
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Cgroup, PidsLimitIsEnforced)
+{
+	// The shell is one task of ten: it can start at most nine sleepers,
+	// then its fork fails and it gives up (and, as the init, takes them
+	// all down with it).
+	config_->Set("linux.resources.pids", "{\"limit\":10}");
+	Result r = RunContainer({"/bin/sh", "-c",
+				 "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do "
+				 "/probe sleep 5 >/dev/null & echo started; done"});
+	size_t started = 0;
+	for (size_t at = 0; (at = r.out.find("started\n", at)) != std::string::npos; at++)
+		started++;
+	EXPECT_GE(started, 1u) << r;
+	EXPECT_LE(started, 9u) << r;
+	EXPECT_NE(r.err.find("fork"), std::string::npos) << r;
+}
+
+TEST_F(Cgroup, LimitsAreWrittenAtCreate)
+{
+	config_->Set("linux.resources.pids", "{\"limit\":7}");
+	config_->SetArgs({"/probe", "exit", "0"});
+	auto create = Create(id_);
+	ASSERT_EQ(create->Wait().exit_code, 0) << create->Wait();
+	EXPECT_EQ(ReadFile(kPids + cgroups_path_ + "/pids.max"), "7\n");
+	pid_t pid = GetState(id_).pid;
+	EXPECT_EQ(ReadFile(kPids + cgroups_path_ + "/cgroup.procs"), std::to_string(pid) + "\n");
+}
+
+} // namespace
+} // namespace kk_it

@@ -1,0 +1,55 @@
+// runc's default config.json (what `kakoi spec` writes, copied from
+// runtime/cli/default_spec.h, which is private to //runtime:cli): the plan
+// test's main input.
+#ifndef KK_TESTS_ROOTFS_DEFAULT_CONFIG_H
+#define KK_TESTS_ROOTFS_DEFAULT_CONFIG_H
+
+static const char kRuncDefaultConfig[] =
+	"{"
+	"\"ociVersion\":\"1.3.0\","
+	"\"process\":{"
+	"\"terminal\":false,"
+	"\"user\":{\"uid\":0,\"gid\":0},"
+	"\"args\":[\"sh\"],"
+	"\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
+	"\"TERM=xterm\"],"
+	"\"cwd\":\"/\","
+	"\"capabilities\":{"
+	"\"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+	"\"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+	"\"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]"
+	"},"
+	"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],"
+	"\"noNewPrivileges\":true"
+	"},"
+	"\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+	"\"hostname\":\"kakoi\","
+	"\"mounts\":["
+	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+	"\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
+	"{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+	"\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\","
+	"\"gid=5\"]},"
+	"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
+	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
+	"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
+	"\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
+	"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
+	"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
+	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}"
+	"],"
+	"\"linux\":{"
+	"\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
+	"\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+	"{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+	"\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
+	"\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\","
+	"\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
+	"\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\","
+	"\"/proc/sysrq-trigger\"]"
+	"}"
+	"}";
+
+#endif

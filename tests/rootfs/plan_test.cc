@@ -1,0 +1,270 @@
+// kk_plan_rootfs without running anything: the op list of runc's default
+// config (what `kakoi spec` writes), and every plan-time refusal with its
+// exact message.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/rootfs/default_config.h"
+#include "tests/rootfs/helpers.h"
+
+namespace
+{
+
+using kkrootfs::Config;
+using kkrootfs::Parse;
+using kkrootfs::PlanError;
+using kkrootfs::PlanInto;
+using kkrootfs::Planned;
+using kkrootfs::WithMountNs;
+
+TEST(Plan, DefaultSpecInRuncOrder)
+{
+	std::string err;
+	auto spec = Parse(kRuncDefaultConfig, &err);
+	ASSERT_TRUE(spec) << err;
+	Planned p;
+	PlanInto(spec.get(), &p);
+	ASSERT_EQ(p.rc, 0) << p.error;
+
+	const std::vector<std::string> want = {
+		"root-slave: make / rslave (no mount reaches the host)",
+		"bind-rootfs: bind rootfs onto itself (rbind), its parent mount private",
+		"mount: mount proc on /proc type proc",
+		"mount: mount tmpfs on /dev type tmpfs (nosuid,strictatime,mode=755,size=65536k)",
+		"mount: mount devpts on /dev/pts type devpts "
+		"(nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5)",
+		"mount: mount shm on /dev/shm type tmpfs "
+		"(nosuid,noexec,nodev,mode=1777,size=65536k)",
+		"mount: mount mqueue on /dev/mqueue type mqueue (nosuid,noexec,nodev)",
+		"mount: mount sysfs on /sys type sysfs (nosuid,noexec,nodev,ro)",
+		"mount: mount cgroup on /sys/fs/cgroup type cgroup "
+		"(nosuid,noexec,nodev,relatime,ro)",
+		"mknod: mknod /dev/null c 1:3 0666 0:0 (default)",
+		"mknod: mknod /dev/zero c 1:5 0666 0:0 (default)",
+		"mknod: mknod /dev/full c 1:7 0666 0:0 (default)",
+		"mknod: mknod /dev/random c 1:8 0666 0:0 (default)",
+		"mknod: mknod /dev/urandom c 1:9 0666 0:0 (default)",
+		"mknod: mknod /dev/tty c 5:0 0666 0:0 (default)",
+		"symlink: symlink /dev/ptmx -> pts/ptmx (replacing)",
+		"symlink: symlink /dev/fd -> /proc/self/fd",
+		"symlink: symlink /dev/stdin -> /proc/self/fd/0",
+		"symlink: symlink /dev/stdout -> /proc/self/fd/1",
+		"symlink: symlink /dev/stderr -> /proc/self/fd/2",
+		"symlink: symlink /dev/core -> /proc/kcore (if the kernel has it)",
+		"pivot-root: pivot_root into rootfs and detach the old root (--no-pivot: MS_MOVE + "
+		"chroot)",
+		"root-readonly: remount / read-only",
+		"uts-name: sethostname kakoi",
+		"readonly-path: make /proc/bus read-only (skipped if missing)",
+		"readonly-path: make /proc/fs read-only (skipped if missing)",
+		"readonly-path: make /proc/irq read-only (skipped if missing)",
+		"readonly-path: make /proc/sys read-only (skipped if missing)",
+		"readonly-path: make /proc/sysrq-trigger read-only (skipped if missing)",
+		"mask: mask /proc/acpi (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/asound (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/kcore (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/keys (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/latency_stats (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/timer_list (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/timer_stats (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/sched_debug (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /sys/firmware (empty tmpfs or /dev/null; skipped if missing)",
+		"mask: mask /proc/scsi (empty tmpfs or /dev/null; skipped if missing)",
+	};
+	EXPECT_EQ(p.Lines(), want);
+	for (size_t i = 0; i < p.plan.n; i++)
+		EXPECT_EQ(p.plan.ops[i].type->phase, KK_PHASE_INIT_ROOTFS) << i;
+}
+
+// Everything after pivot_root, in the order that keeps it working: sysctls
+// before /proc/sys turns read-only, read-only tmpfs after /dev is filled.
+TEST(Plan, FullOrder)
+{
+	std::string json = Config(
+		R"("hostname":"h","domainname":"d",)"
+		R"("mounts":[{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["ro"]}],)"
+		R"("linux":{)" +
+		WithMountNs(R"({"type":"uts"},{"type":"ipc"})") +
+		R"(,"rootfsPropagation":"shared","sysctl":{"kernel.shmmax":"1"},)"
+		R"("devices":[{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":384,"uid":1,"gid":2},)"
+		R"({"path":"/dev/null","type":"c","major":1,"minor":3}],)"
+		R"("readonlyPaths":["/a"],"maskedPaths":["/b/../c"]})");
+	std::string err;
+	auto spec = Parse(json, &err);
+	ASSERT_TRUE(spec) << err;
+	Planned p;
+	PlanInto(spec.get(), &p);
+	ASSERT_EQ(p.rc, 0) << p.error;
+
+	std::vector<std::string> names;
+	for (const auto &l : p.Lines())
+		names.push_back(l.substr(0, l.find(':')));
+	const std::vector<std::string> want = {
+		"root-slave", "bind-rootfs",   "mount",
+		"mknod",      "mknod",	       "mknod",
+		"mknod",      "mknod",	       "mknod",
+		"mknod",      "symlink",       "symlink",
+		"symlink",    "symlink",       "symlink",
+		"symlink",    "pivot-root",    "root-propagation",
+		"remount-ro", "uts-name",      "uts-name",
+		"sysctl",     "readonly-path", "mask",
+	};
+	EXPECT_EQ(names, want);
+	auto lines = p.Lines();
+	// The configured /dev/null replaces the default one, in config order.
+	EXPECT_EQ(lines[3], "mknod: mknod /dev/zero c 1:5 0666 0:0 (default)");
+	EXPECT_EQ(lines[8], "mknod: mknod /dev/fuse c 10:229 0600 1:2");
+	EXPECT_EQ(lines[9], "mknod: mknod /dev/null c 1:3 0666 0:0");
+	EXPECT_EQ(lines[17], "root-propagation: make / shared (linux.rootfsPropagation)");
+	EXPECT_EQ(lines[18], "remount-ro: remount /dev read-only");
+	EXPECT_EQ(lines[20], "uts-name: setdomainname d");
+	EXPECT_EQ(lines[21], "sysctl: sysctl kernel.shmmax=1 (/proc/sys/kernel/shmmax)");
+	EXPECT_EQ(lines[23], "mask: mask /c (empty tmpfs or /dev/null; skipped if missing)");
+}
+
+TEST(Plan, BoundDevIsLeftAlone)
+{
+	std::string json =
+		Config(R"("mounts":[{"destination":"/dev/","source":"/dev","options":["rbind"]}],)"
+		       R"("linux":{)" +
+		       WithMountNs() + "}");
+	std::string err;
+	auto spec = Parse(json, &err);
+	ASSERT_TRUE(spec) << err;
+	Planned p;
+	PlanInto(spec.get(), &p);
+	ASSERT_EQ(p.rc, 0) << p.error;
+	for (const auto &l : p.Lines()) {
+		EXPECT_EQ(l.find("mknod"), std::string::npos) << l;
+		EXPECT_EQ(l.find("symlink"), std::string::npos) << l;
+	}
+}
+
+TEST(Plan, MountNamespaceRequired)
+{
+	EXPECT_EQ(PlanError(Config("")), "linux.namespaces: a new mount namespace is required");
+	EXPECT_EQ(PlanError(Config(R"("linux":{"namespaces":[{"type":"pid"}]})")),
+		  "linux.namespaces: a new mount namespace is required");
+	EXPECT_EQ(PlanError(Config(
+			  R"("linux":{"namespaces":[{"type":"mount","path":"/proc/1/ns/mnt"}]})")),
+		  "linux.namespaces: a new mount namespace is required");
+	EXPECT_EQ(PlanError(Config(R"("linux":{)" + WithMountNs() + "}")), "");
+}
+
+std::string MountError(const std::string &mount_json)
+{
+	return PlanError(Config(R"("mounts":[{"destination":"/ok","type":"tmpfs"},)" + mount_json +
+				R"(],"linux":{)" + WithMountNs() + "}"));
+}
+
+TEST(Plan, MountRefusals)
+{
+	EXPECT_EQ(MountError(R"({"destination":"rel/dir","type":"tmpfs"})"),
+		  "mounts[1].destination: \"rel/dir\" is not an absolute path");
+	EXPECT_EQ(MountError(R"({"destination":"/a/..","type":"tmpfs"})"),
+		  "mounts[1].destination: mounting over the root is not supported");
+	EXPECT_EQ(MountError(R"({"destination":"/proc/self/attr/exec","type":"tmpfs"})"),
+		  "mounts[1].destination: /proc/self/attr/exec cannot be mounted because it is "
+		  "inside /proc");
+	EXPECT_EQ(MountError(
+			  R"({"destination":"/x/../proc/sys","source":"/tmp","options":["bind"]})"),
+		  "mounts[1].destination: /proc/sys cannot be mounted because it is inside /proc");
+	EXPECT_EQ(
+		MountError(
+			R"({"destination":"/proc/cpuinfo","source":"/tmp/c","options":["bind"]})"),
+		"");
+	EXPECT_EQ(MountError(R"({"destination":"/t","type":"tmpfs","options":["tmpcopyup"]})"),
+		  "mounts[1].options: \"tmpcopyup\" is not supported by kakoi");
+	EXPECT_EQ(MountError(R"({"destination":"/t","source":"/s","options":["rbind","rro"]})"),
+		  "mounts[1].options: \"rro\" is not supported by kakoi");
+	EXPECT_EQ(MountError(R"({"destination":"/t","options":["bind"]})"),
+		  "mounts[1].source: required for a bind mount");
+	EXPECT_EQ(MountError(R"({"destination":"/t","source":"x"})"),
+		  "mounts[1].type: required unless the mount is a bind mount");
+	EXPECT_EQ(MountError(R"({"destination":"/t","source":"/s","type":"bind",)"
+			     R"("uidMappings":[{"containerID":0,"hostID":1000,"size":1}],)"
+			     R"("gidMappings":[{"containerID":0,"hostID":1000,"size":1}]})"),
+		  "mounts[1].uidMappings: idmapped mounts are not supported by kakoi");
+	EXPECT_EQ(MountError(R"({"destination":"/t","type":"tmpfs","options":)"
+			     R"(["private","shared","slave","unbindable","rprivate"]})"),
+		  "mounts[1].options: more than 4 propagation options");
+	// Unknown words are file system data, not errors.
+	EXPECT_EQ(
+		MountError(R"({"destination":"/t","type":"tmpfs","options":["huge=always","x"]})"),
+		"");
+}
+
+std::string DeviceError(const std::string &path)
+{
+	return PlanError(Config(R"("linux":{)" + WithMountNs() + R"(,"devices":[{"path":")" + path +
+				R"(","type":"c","major":1,"minor":3}]})"));
+}
+
+TEST(Plan, DevicesOnlyInsideDev)
+{
+	EXPECT_EQ(DeviceError("/dev/kk"), "");
+	EXPECT_EQ(DeviceError("/dev/a/b"), "");
+	EXPECT_EQ(DeviceError("/etc/passwd"),
+		  "linux.devices[0].path: \"/etc/passwd\" is not inside /dev");
+	EXPECT_EQ(DeviceError("/dev/../etc/x"),
+		  "linux.devices[0].path: \"/dev/../etc/x\" is not inside /dev");
+	EXPECT_EQ(DeviceError("/dev"), "linux.devices[0].path: \"/dev\" is not inside /dev");
+}
+
+TEST(Plan, NamesNeedUtsNamespace)
+{
+	const std::string linux_ = R"("linux":{)" + WithMountNs() + "}";
+	const std::string with_uts = R"("linux":{)" + WithMountNs(R"({"type":"uts"})") + "}";
+
+	EXPECT_EQ(PlanError(Config(R"("hostname":"h",)" + linux_)),
+		  "hostname: unable to set the hostname without a private UTS namespace");
+	EXPECT_EQ(PlanError(Config(R"("domainname":"d",)" + linux_)),
+		  "domainname: unable to set the domainname without a private UTS namespace");
+	EXPECT_EQ(PlanError(Config(R"("hostname":"",)" + linux_)), "");
+	EXPECT_EQ(PlanError(Config(R"("hostname":"h","domainname":"d",)" + with_uts)), "");
+}
+
+std::string SysctlError(const std::string &key, const std::string &namespaces = "")
+{
+	return PlanError(Config(R"("linux":{)" + WithMountNs(namespaces) + R"(,"sysctl":{")" + key +
+				R"(":"1"}})"));
+}
+
+TEST(Plan, SysctlNeedsItsNamespace)
+{
+	EXPECT_EQ(SysctlError("net.ipv4.ip_forward"),
+		  "linux.sysctl.net.ipv4.ip_forward: not allowed in the host's network namespace");
+	EXPECT_EQ(SysctlError("net.ipv4.ip_forward", R"({"type":"network"})"), "");
+	EXPECT_EQ(SysctlError("net.ipv4.ip_forward", R"({"type":"network","path":"/run/netns/x"})"),
+		  "");
+	EXPECT_EQ(SysctlError("kernel.shmmax"),
+		  "linux.sysctl.kernel.shmmax: not allowed in the host's ipc namespace");
+	EXPECT_EQ(SysctlError("fs.mqueue.msg_max"),
+		  "linux.sysctl.fs.mqueue.msg_max: not allowed in the host's ipc namespace");
+	EXPECT_EQ(SysctlError("kernel.msgmax", R"({"type":"ipc"})"), "");
+	EXPECT_EQ(SysctlError("kernel.sem", R"({"type":"ipc"})"), "");
+	EXPECT_EQ(SysctlError("kernel.domainname"),
+		  "linux.sysctl.kernel.domainname: not in a separate kernel namespace");
+	EXPECT_EQ(SysctlError("kernel.domainname", R"({"type":"uts"})"), "");
+	EXPECT_EQ(SysctlError("kernel.hostname", R"({"type":"uts"})"),
+		  "linux.sysctl.kernel.hostname: not allowed as it conflicts with the hostname "
+		  "field");
+	EXPECT_EQ(
+		SysctlError("vm.swappiness", R"({"type":"uts"},{"type":"ipc"},{"type":"network"})"),
+		"linux.sysctl.vm.swappiness: not in a separate kernel namespace");
+}
+
+TEST(Plan, SysctlKeyIsADottedName)
+{
+	const std::string ns = R"({"type":"network"})";
+	const std::string why = ": not a dotted sysctl name (no \"/\", no empty component)";
+
+	EXPECT_EQ(SysctlError("net/ipv4/ip_forward", ns), "linux.sysctl.net/ipv4/ip_forward" + why);
+	EXPECT_EQ(SysctlError("net..ipv4", ns), "linux.sysctl.net..ipv4" + why);
+	EXPECT_EQ(SysctlError(".net.x", ns), "linux.sysctl..net.x" + why);
+	EXPECT_EQ(SysctlError("net.x.", ns), "linux.sysctl.net.x." + why);
+}
+
+} // namespace

@@ -1,0 +1,268 @@
+// State files and pid files: atomic writes that leave no temp file behind on
+// any failure, bounded reads of regular files only, runc's pid file format.
+extern "C" {
+#include "runtime/exec/undo.h"
+#include "runtime/state/state.h"
+// sys.h defines _GNU_SOURCE, which g++ predefines as 1.
+#undef _GNU_SOURCE
+#include "runtime/sys/sys.h"
+}
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/state/temp_dir.h"
+
+namespace
+{
+
+class StateFile : public ::testing::Test
+{
+      protected:
+	void SetUp() override
+	{
+		dir_ = open(tmp_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ASSERT_GE(dir_, 0);
+	}
+	void TearDown() override
+	{
+		kk_sys_set(nullptr);
+		close(dir_);
+	}
+	int Write(const std::string &name, const std::string &data, kk_error *err)
+	{
+		return kk_state_write_file(dir_, name.c_str(), data.data(), data.size(), err);
+	}
+	std::string Read(const std::string &name, size_t max, kk_error *err)
+	{
+		char *buf = nullptr;
+		size_t len = 0;
+		if (kk_state_read_file(dir_, name.c_str(), max, &buf, &len, err) < 0)
+			return "<error>";
+		EXPECT_EQ(buf[len], '\0');
+		std::string out(buf, len);
+		free(buf);
+		return out;
+	}
+	TempDir tmp_;
+	int dir_ = -1;
+};
+
+TEST_F(StateFile, WriteThenReadRoundTrips)
+{
+	kk_error err{};
+	ASSERT_EQ(Write("config.json", "{\"a\":1}", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "config.json"), "{\"a\":1}");
+	struct stat st;
+	ASSERT_EQ(stat((tmp_ / "config.json").c_str(), &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0600u);
+	EXPECT_EQ(Read("config.json", 100, &err), "{\"a\":1}") << err.msg;
+	// Replaces an existing file whole.
+	ASSERT_EQ(Write("config.json", "x", &err), 0) << err.msg;
+	EXPECT_EQ(Read("config.json", 100, &err), "x") << err.msg;
+	ASSERT_EQ(Write("empty", "", &err), 0) << err.msg;
+	EXPECT_EQ(Read("empty", 0, &err), "") << err.msg;
+	EXPECT_EQ(ListDir(tmp_.path()), (std::vector<std::string>{"config.json", "empty"}));
+}
+
+TEST_F(StateFile, LargeFilesReadWhole)
+{
+	std::string big(300000, 'q');
+	big[12345] = 'z';
+	kk_error err{};
+	ASSERT_EQ(Write("big", big, &err), 0) << err.msg;
+	EXPECT_EQ(Read("big", big.size(), &err), big) << err.msg;
+	EXPECT_EQ(Read("big", big.size() - 1, &err), "<error>");
+	EXPECT_EQ(err.code, KK_ERR_LIMIT);
+	EXPECT_NE(std::string(err.msg).find(tmp_ / "big"), std::string::npos) << err.msg;
+}
+
+TEST_F(StateFile, ShortWritesAreCompleted)
+{
+	struct kk_sys fake = kk_sys_linux;
+	fake.write = [](int fd, const void *buf, size_t n) {
+		return write(fd, buf, n > 3 ? 3 : n);
+	};
+	kk_sys_set(&fake);
+	kk_error err{};
+	ASSERT_EQ(Write("f", "hello, world", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "f"), "hello, world");
+}
+
+// Each failing step leaves the old file untouched and no temp file behind.
+TEST_F(StateFile, FailuresLeaveNoTempAndTheOldContent)
+{
+	struct Case {
+		const char *step;
+		int err;
+		struct kk_sys table;
+	};
+	std::vector<Case> cases;
+	Case c{"write", ENOSPC, kk_sys_linux};
+	c.table.write = [](int, const void *, size_t) -> ssize_t {
+		errno = ENOSPC;
+		return -1;
+	};
+	cases.push_back(c);
+	c = {"write", EIO, kk_sys_linux};
+	c.table.write = [](int, const void *, size_t) -> ssize_t { return 0; };
+	cases.push_back(c);
+	c = {"fsync", EIO, kk_sys_linux};
+	c.table.fsync = [](int) {
+		errno = EIO;
+		return -1;
+	};
+	cases.push_back(c);
+	c = {"rename", EXDEV, kk_sys_linux};
+	c.table.renameat = [](int, const char *, int, const char *) {
+		errno = EXDEV;
+		return -1;
+	};
+	cases.push_back(c);
+	c = {"create", EACCES, kk_sys_linux};
+	c.table.openat = [](int, const char *, int, mode_t) {
+		errno = EACCES;
+		return -1;
+	};
+	cases.push_back(c);
+
+	for (const Case &k : cases) {
+		WriteAll(tmp_ / "record", "old");
+		kk_sys_set(&k.table);
+		kk_error err{};
+		EXPECT_EQ(Write("record", "new", &err), -1) << k.step;
+		kk_sys_set(nullptr);
+		EXPECT_EQ(err.code, KK_ERR_SYS) << k.step;
+		EXPECT_EQ(err.sys_errno, k.err) << k.step;
+		EXPECT_EQ(std::string(err.msg),
+			  "write " + (tmp_ / "record") + ": " + k.step + ": " + strerror(k.err));
+		EXPECT_EQ(ReadAll(tmp_ / "record"), "old") << k.step;
+		EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"}) << k.step;
+	}
+}
+
+TEST_F(StateFile, AStaleTempOfADeadProcessIsReplaced)
+{
+	std::string stale = tmp_ / (".record.tmp." + std::to_string(getpid()));
+	WriteAll(stale, "junk");
+	kk_error err{};
+	ASSERT_EQ(Write("record", "new", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
+	EXPECT_FALSE(Exists(stale));
+}
+
+TEST_F(StateFile, NamesMustBePlainNames)
+{
+	for (const char *name : {"", ".", "..", "a/b", "../x"}) {
+		kk_error err{};
+		EXPECT_EQ(Write(name, "x", &err), -1) << name;
+		EXPECT_NE(err.code, KK_OK);
+	}
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{});
+}
+
+TEST_F(StateFile, ReadRefusesMissingLinksAndNonRegularFiles)
+{
+	kk_error err{};
+	EXPECT_EQ(Read("record", 100, &err), "<error>");
+	EXPECT_EQ(err.code, KK_ERR_INVALID);
+	EXPECT_EQ(err.sys_errno, ENOENT);
+	EXPECT_EQ(std::string(err.msg), "state file " + (tmp_ / "record") + " is missing");
+
+	TempDir outside;
+	WriteAll(outside / "secret", "s");
+	ASSERT_EQ(symlink((outside / "secret").c_str(), (tmp_ / "link").c_str()), 0);
+	err = {};
+	EXPECT_EQ(Read("link", 100, &err), "<error>");
+	EXPECT_EQ(std::string(err.msg), (tmp_ / "link") + ": not a regular file");
+
+	ASSERT_EQ(mkfifo((tmp_ / "fifo").c_str(), 0600), 0);
+	err = {};
+	EXPECT_EQ(Read("fifo", 100, &err), "<error>");
+	EXPECT_EQ(std::string(err.msg), (tmp_ / "fifo") + ": not a regular file");
+
+	ASSERT_EQ(mkdir((tmp_ / "d").c_str(), 0700), 0);
+	err = {};
+	EXPECT_EQ(Read("d", 100, &err), "<error>");
+	EXPECT_EQ(std::string(err.msg), (tmp_ / "d") + ": not a regular file");
+}
+
+class PidFile : public ::testing::Test
+{
+      protected:
+	void TearDown() override
+	{
+		kk_sys_set(nullptr);
+	}
+	TempDir tmp_;
+};
+
+TEST_F(PidFile, IsPlainDecimalWithoutNewline)
+{
+	kk_error err{};
+	std::string path = tmp_ / "init.pid";
+	ASSERT_EQ(kk_pid_file_write(path.c_str(), 4242, nullptr, &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(path), "4242");
+	// Overwrites an old one; no temp file left.
+	ASSERT_EQ(kk_pid_file_write(path.c_str(), 7, nullptr, &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(path), "7");
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"init.pid"});
+}
+
+TEST_F(PidFile, RelativeToTheCwdAndUndoneAfterChdir)
+{
+	char old_cwd[PATH_MAX];
+	ASSERT_NE(getcwd(old_cwd, sizeof(old_cwd)), nullptr);
+	ASSERT_EQ(mkdir((tmp_ / "sub").c_str(), 0700), 0);
+	ASSERT_EQ(chdir(tmp_.path().c_str()), 0);
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err{};
+	int rc = kk_pid_file_write("sub/x.pid", 99, &undo, &err);
+	int rc2 = kk_pid_file_write("y.pid", 98, nullptr, &err);
+	// The undo must not depend on the cwd at the time it runs.
+	ASSERT_EQ(chdir(old_cwd), 0);
+	ASSERT_EQ(rc, 0) << err.msg;
+	ASSERT_EQ(rc2, 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "sub/x.pid"), "99");
+	EXPECT_EQ(ReadAll(tmp_ / "y.pid"), "98");
+	EXPECT_EQ(undo.n, 1u);
+	EXPECT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_FALSE(Exists(tmp_ / "sub/x.pid"));
+	EXPECT_TRUE(Exists(tmp_ / "y.pid"));
+}
+
+TEST_F(PidFile, ErrorsNameThePath)
+{
+	kk_error err{};
+	std::string path = tmp_ / "missing/dir/x.pid";
+	EXPECT_EQ(kk_pid_file_write(path.c_str(), 1, nullptr, &err), -1);
+	EXPECT_EQ(err.sys_errno, ENOENT);
+	EXPECT_NE(std::string(err.msg).find(path), std::string::npos) << err.msg;
+	err = {};
+	EXPECT_EQ(kk_pid_file_write((tmp_.path() + "/").c_str(), 1, nullptr, &err), -1);
+	EXPECT_EQ(err.code, KK_ERR_INVALID);
+
+	struct kk_sys fake = kk_sys_linux;
+	fake.renameat = [](int, const char *, int, const char *) {
+		errno = EPERM;
+		return -1;
+	};
+	kk_sys_set(&fake);
+	kk_undo undo = KK_UNDO_INIT;
+	err = {};
+	EXPECT_EQ(kk_pid_file_write((tmp_ / "p.pid").c_str(), 1, &undo, &err), -1);
+	EXPECT_EQ(undo.n, 0u);
+	EXPECT_EQ(err.sys_errno, EPERM);
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{});
+}
+
+} // namespace
