@@ -24,3 +24,24 @@ if "$kakoi" validate docs/examples/bad-bundle/config.json; then
 	echo "demo: the bad example was accepted" >&2
 	exit 1
 fi
+
+# A real container, as root: a busybox rootfs from Debian's busybox-static.
+if [ "$(id -u)" -ne 0 ]; then
+	echo "(run as root to see a container run)"
+	exit 0
+fi
+root="$bundle/state"
+mkdir -p "$bundle/rootfs/bin"
+cp /bin/busybox "$bundle/rootfs/bin/busybox"
+ln -s busybox "$bundle/rootfs/bin/sh"
+jq '.process.args = ["/bin/sh", "-c", "echo hello from $(busybox hostname), pid $$; busybox grep CapEff /proc/self/status"]' \
+	"$bundle/config.json" >"$bundle/config.json.new"
+mv "$bundle/config.json.new" "$bundle/config.json"
+trap '"$kakoi" --root "$root" delete --force demo >/dev/null 2>&1 || true; rm -rf "$bundle"' EXIT
+echo
+echo "\$ kakoi plan --bundle $bundle demo | head"
+"$kakoi" plan --bundle "$bundle" demo >"$bundle/plan.txt"
+head "$bundle/plan.txt"
+echo
+echo "\$ kakoi run --bundle $bundle demo"
+"$kakoi" --root "$root" run --bundle "$bundle" demo

@@ -3,6 +3,7 @@
  * a torn disk, an older kakoi or a meddling hand must give a clear error,
  * never an unterminated string or a pid we would signal. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,11 +68,8 @@ static void record_path(int dir_fd, char *buf, size_t size)
 	snprintf(buf, size, "%s/" RECORD_NAME, dir);
 }
 
-static int check_record(const struct kk_record *rec, size_t len, struct kk_error *err)
+static int check_record(const struct kk_record *rec, struct kk_error *err)
 {
-	if (len != sizeof(*rec))
-		return kk_error_set(err, KK_ERR_INVALID, "size %zu, expected %zu", len,
-				    sizeof(*rec));
 	if (rec->magic != KK_RECORD_MAGIC)
 		return kk_error_set(err, KK_ERR_INVALID, "bad magic 0x%08x", rec->magic);
 	if (rec->version != KK_RECORD_VERSION)
@@ -80,6 +78,24 @@ static int check_record(const struct kk_record *rec, size_t len, struct kk_error
 	if (rec->pid < 0)
 		return kk_error_set(err, KK_ERR_INVALID, "negative pid %d", (int)rec->pid);
 	return check_strings(rec, err);
+}
+
+int kk_record_decode(const void *buf, size_t len, struct kk_record *rec, struct kk_error *err)
+{
+	/* A copy, not a cast: buf need not be aligned for the record. */
+	KK_AUTOFREE struct kk_record *copy = NULL;
+
+	if (len != sizeof(*copy))
+		return kk_error_set(err, KK_ERR_INVALID, "size %zu, expected %zu", len,
+				    sizeof(*copy));
+	copy = malloc(sizeof(*copy));
+	if (copy == NULL)
+		return kk_error_sys(err, ENOMEM, "decode the container record");
+	memcpy(copy, buf, sizeof(*copy));
+	if (check_record(copy, err) < 0)
+		return -1;
+	*rec = *copy;
+	return 0;
 }
 
 int kk_record_read(int dir_fd, struct kk_record *rec, struct kk_error *err)
@@ -96,14 +112,11 @@ int kk_record_read(int dir_fd, struct kk_record *rec, struct kk_error *err)
 		}
 		return -1;
 	}
-	/* malloc'ed memory is aligned for any type and has no declared type:
-	 * viewing it as a record is well-defined. */
-	if (check_record((const struct kk_record *)buf, len, err) < 0) {
+	if (kk_record_decode(buf, len, rec, err) < 0) {
 		record_path(dir_fd, path, sizeof(path));
 		kk_error_prefix(err, "container record %s is corrupt", path);
 		kk_error_make_printable(err);
 		return -1;
 	}
-	memcpy(rec, buf, sizeof(*rec));
 	return 0;
 }

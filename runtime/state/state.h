@@ -77,6 +77,10 @@ int kk_state_read_file(int dir_fd, const char *name, size_t max, char **buf, siz
 int kk_record_write(int dir_fd, const struct kk_record *rec, struct kk_error *err);
 /* Checks magic, version, size, terminators. */
 int kk_record_read(int dir_fd, struct kk_record *rec, struct kk_error *err);
+/* kk_record_read's checks on len bytes at buf (any alignment): the file's
+ * contents, copied into *rec only when valid. The error says what is wrong,
+ * not where (kk_record_read prefixes the file). */
+int kk_record_decode(const void *buf, size_t len, struct kk_record *rec, struct kk_error *err);
 
 /* Writes a pid file (plain decimal, no newline like runc) at an absolute or
  * cwd-relative path, atomically; registers its removal on undo when undo is

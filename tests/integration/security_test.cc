@@ -1,0 +1,205 @@
+// The security measures of the executor, from outside and inside: the
+// binary behind a kakoi process is a sealed copy, a missing executable fails
+// create (with runc's wording), the cwd cannot leave the container, the pty
+// reaches --console-socket, plan touches nothing, errors reach --log as
+// runc-shaped JSON, and one ID cannot be created twice at once.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "tests/integration/harness.h"
+
+namespace kk_it
+{
+namespace
+{
+
+class Security : public IntegrationTest
+{
+};
+
+bool Contains(const std::string &s, const std::string &needle)
+{
+	return s.find(needle) != std::string::npos;
+}
+
+TEST_F(Security, TheInitRunsFromASealedCopyOfTheBinary)
+{
+	config_->SetArgs({"/probe", "exit", "0"});
+	auto create = Create(id_);
+	ASSERT_EQ(create->Wait().exit_code, 0) << create->Wait();
+	State s = GetState(id_);
+	ASSERT_GT(s.pid, 0) << s.result;
+
+	std::string exe = "/proc/" + std::to_string(s.pid) + "/exe";
+	char target[256] = {};
+	ASSERT_GT(readlink(exe.c_str(), target, sizeof(target) - 1), 0);
+	EXPECT_EQ(std::string(target).rfind("/memfd:kakoi", 0), 0u) << target;
+	int fd = open(exe.c_str(), O_WRONLY);
+	EXPECT_LT(fd, 0) << "the runtime binary behind the init is writable";
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Security, AMissingExecutableFailsCreateWithRuncsWording)
+{
+	config_->SetArgs({"/no/such/binary"});
+	Result r = Create(id_)->Wait();
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "exec: \"/no/such/binary\": stat /no/such/binary: no such "
+				    "file or directory"))
+		<< r;
+	ExpectNothingLeftBehind(id_);
+
+	config_->SetArgs({"nosuchcommand"});
+	r = Create(id_)->Wait();
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "executable file not found in $PATH")) << r;
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Security, TheCwdCannotLeaveTheContainer)
+{
+	config_->Set("process.cwd", Quote("/../../../.."));
+	Result r = RunContainer({"/probe", "cwd"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "/\n");
+}
+
+// A console-socket receiver, as conmon and the containerd shim are.
+int Listen(const std::string &path)
+{
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = {};
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path.c_str());
+	if (bind(s, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) < 0 || listen(s, 1) < 0) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+int ReceiveFd(int listener)
+{
+	struct pollfd p = {listener, POLLIN, 0};
+	if (poll(&p, 1, Patience()) != 1)
+		return -1;
+	int conn = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+	char data[64], control[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = {data, sizeof(data)};
+	struct msghdr mh = {};
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = control;
+	mh.msg_controllen = sizeof(control);
+	int fd = -1;
+	if (recvmsg(conn, &mh, MSG_CMSG_CLOEXEC) > 0 && CMSG_FIRSTHDR(&mh) != nullptr)
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	close(conn);
+	return fd;
+}
+
+std::string ReadUntil(int fd, const std::string &needle)
+{
+	std::string got;
+	char buf[512];
+	while (!Contains(got, needle)) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, Patience()) != 1)
+			break;
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		got.append(buf, static_cast<size_t>(n));
+	}
+	return got;
+}
+
+TEST_F(Security, TheConsoleSocketGetsAPtyFromInsideTheContainer)
+{
+	std::string sock = HostTempDir("console") + "/console.sock";
+	int listener = Listen(sock);
+	ASSERT_GE(listener, 0);
+	config_->SetTerminal(true);
+	config_->SetArgs({"/probe", "isatty"});
+	SaveConfig();
+	auto create = KakoiSpawn({"create", "--bundle", bundle_, "--console-socket", sock, id_});
+	int master = ReceiveFd(listener);
+	close(listener);
+	ASSERT_GE(master, 0) << create->Wait();
+	ASSERT_EQ(create->Wait().exit_code, 0) << create->Wait();
+	ASSERT_EQ(Kakoi({"start", id_}).exit_code, 0);
+	std::string out = ReadUntil(master, "stderr=");
+	close(master);
+	EXPECT_TRUE(Contains(out, "stdin=yes stdout=yes stderr=yes")) << out;
+}
+
+TEST_F(Security, ATerminalWithoutAConsoleSocketIsRefusedForCreate)
+{
+	config_->SetTerminal(true);
+	Result r = Create(id_)->Wait();
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "--console-socket")) << r;
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Security, PlanPrintsTheStepsAndTouchesNothing)
+{
+	config_->SetArgs({"/probe", "exit", "0"});
+	SaveConfig();
+	Result r = Kakoi({"plan", "--bundle", bundle_, id_});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	for (const char *want : {"host-prepare:", "cgroup-create", "host-attach:", "init-rootfs:",
+				 "pivot-root", "init-created:", "init-process:", "execve /probe"})
+		EXPECT_TRUE(Contains(r.out, want)) << want << "\n" << r.out;
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Security, ErrorsGoToTheLogAsJsonLines)
+{
+	std::string log = HostTempDir("log") + "/kakoi.log";
+	Result r = Kakoi({"--log", log, "--log-format", "json", "delete", "no-such-container"});
+	EXPECT_EQ(r.exit_code, 1) << r;
+	std::string line = ReadFile(log);
+	ASSERT_FALSE(line.empty());
+	EXPECT_EQ(line.back(), '\n');
+	Json doc = ParseJson(line);
+	ASSERT_NE(doc.get(), nullptr) << line;
+	EXPECT_EQ(JsonString(doc.get(), "level"), "error");
+	EXPECT_TRUE(Contains(JsonString(doc.get(), "msg"), "container does not exist")) << line;
+	EXPECT_FALSE(JsonString(doc.get(), "time").empty()) << line;
+}
+
+TEST_F(Security, SystemdCgroupDriverIsAClearErrorForCreate)
+{
+	SaveConfig();
+	Result r = Kakoi({"--systemd-cgroup", "create", "--bundle", bundle_, id_});
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "--systemd-cgroup")) << r;
+	ExpectNothingLeftBehind(id_);
+}
+
+TEST_F(Security, ConcurrentCreatesOfOneIdLetExactlyOneWin)
+{
+	config_->SetArgs({"/probe", "exit", "0"});
+	SaveConfig();
+	auto a = KakoiSpawn({"create", "--bundle", bundle_, id_});
+	auto b = KakoiSpawn({"create", "--bundle", bundle_, id_});
+	Result ra = a->Wait(), rb = b->Wait();
+	EXPECT_EQ((ra.exit_code == 0) + (rb.exit_code == 0), 1) << ra << rb;
+	const Result &loser = ra.exit_code == 0 ? rb : ra;
+	EXPECT_TRUE(Contains(loser.err, "container with id exists")) << loser;
+	EXPECT_EQ(GetState(id_).status, "created");
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	ExpectNothingLeftBehind(id_);
+}
+
+} // namespace
+} // namespace kk_it
