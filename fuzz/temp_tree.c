@@ -53,8 +53,8 @@ static void make_link(const char *root, const char *target, const char *name)
 static void make_hybrid(const char *root)
 {
 	static const char *const v1[] = {
-		"blkio",   "cpu,cpuacct", "cpuset",	"devices",    "freezer", "hugetlb",
-		"memory", "net_cls,net_prio", "perf_event", "pids",
+		"blkio",   "cpu,cpuacct", "cpuset",	      "devices",    "freezer",
+		"hugetlb", "memory",	  "net_cls,net_prio", "perf_event", "pids",
 	};
 
 	make_dir(root, "");

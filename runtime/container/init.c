@@ -8,9 +8,9 @@
  * the runtime until create has finished. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
