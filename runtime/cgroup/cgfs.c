@@ -14,6 +14,7 @@
 #include "base/cleanup.h"
 #include "runtime/cgroup/cgroup_backend.h"
 #include "runtime/sys/sys.h"
+#include "runtime/sys/write.h"
 
 bool cg_hier_has(const struct cg_hier *h, const char *controller)
 {
@@ -26,18 +27,7 @@ bool cg_hier_has(const struct cg_hier *h, const char *controller)
 /* One write(2) per value: cgroupfs parses each write as one command. */
 int cg_write(const char *path, const char *value, struct kk_error *err)
 {
-	KK_AUTOCLOSE int fd = kk_sys()->openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
-	size_t len = strlen(value);
-	ssize_t n;
-
-	if (fd < 0)
-		return kk_error_sys(err, errno, "open %s", path);
-	n = kk_sys()->write(fd, value, len);
-	if (n < 0)
-		return kk_error_sys(err, errno, "write %s", path);
-	if ((size_t)n != len)
-		return kk_error_set(err, KK_ERR_SYS, "write %s: short write", path);
-	return 0;
+	return kk_write_value(AT_FDCWD, path, value, err);
 }
 
 /* The whole (small) file, NUL-terminated, trailing newline dropped. */

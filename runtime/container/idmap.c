@@ -10,7 +10,7 @@
 #include "base/cleanup.h"
 #include "runtime/container/namespaces.h"
 #include "runtime/exec/ctx.h"
-#include "runtime/sys/sys.h"
+#include "runtime/sys/write.h"
 
 static int map_text(const struct kk_id_mappings *m, char *buf, size_t len)
 {
@@ -32,17 +32,11 @@ static int write_map(pid_t pid, const char *file, const struct kk_id_mappings *m
 		     struct kk_error *err)
 {
 	char path[64], text[16384];
-	KK_AUTOCLOSE int fd = -1;
-	size_t len;
 
 	if (map_text(m, text, sizeof(text)) < 0)
 		return kk_error_set(err, KK_ERR_LIMIT, "%s: too many mappings", file);
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	len = strlen(text);
-	fd = kk_sys()->openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
-	if (fd < 0 || kk_sys()->write(fd, text, len) != (ssize_t)len)
-		return kk_error_sys(err, errno, "write %s", path);
-	return 0;
+	return kk_write_value(AT_FDCWD, path, text, err);
 }
 
 static int idmap_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)

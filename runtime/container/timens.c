@@ -11,6 +11,7 @@
 #include "runtime/container/namespaces.h"
 #include "runtime/exec/ctx.h"
 #include "runtime/sys/sys.h"
+#include "runtime/sys/write.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -33,7 +34,6 @@ static int timens_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_er
 {
 	const struct kk_time_offsets *t = op->ref;
 	char text[128];
-	KK_AUTOCLOSE int fd = -1;
 
 	(void)ctx;
 	if (kk_sys()->unshare(CLONE_NEWTIME) < 0)
@@ -41,11 +41,10 @@ static int timens_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_er
 	offsets_text(t, text, sizeof(text));
 	if (text[0] == '\0')
 		return 0;
-	fd = kk_sys()->openat(AT_FDCWD, "/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC, 0);
-	if (fd < 0 || kk_sys()->write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		return kk_error_sys(err, errno,
-				    "linux.timeOffsets: write /proc/self/timens_offsets");
-	return 0;
+	if (kk_write_value(AT_FDCWD, "/proc/self/timens_offsets", text, err) == 0)
+		return 0;
+	kk_error_prefix(err, "linux.timeOffsets");
+	return -1;
 }
 
 static void timens_describe(const struct kk_op *op, char *buf, size_t len)

@@ -19,13 +19,13 @@
 #include "runtime/rootfs/rootfs.h"
 #include "runtime/rootfs/rootfs_ops.h"
 #include "runtime/sys/sys.h"
+#include "runtime/sys/write.h"
 
 static int write_value(int root_fd, const char *path, const char *value, struct kk_error *err)
 {
 	KK_AUTOCLOSE int fd = kk_rootfs_open(root_fd, path, O_WRONLY | O_NOCTTY, err);
 	size_t len = strlen(value);
 	struct statfs st;
-	ssize_t n;
 
 	if (fd < 0)
 		return -1;
@@ -34,12 +34,7 @@ static int write_value(int root_fd, const char *path, const char *value, struct 
 		return kk_error_sys(err, errno, "statfs %s", path);
 	if (st.f_type != PROC_SUPER_MAGIC)
 		return kk_error_set(err, KK_ERR_INVALID, "%s is not on a procfs", path);
-	n = kk_sys()->write(fd, value, len);
-	if (n < 0)
-		return kk_error_sys(err, errno, "write %s", path);
-	if ((size_t)n != len)
-		return kk_error_set(err, KK_ERR_SYS, "write %s: short write", path);
-	return 0;
+	return kk_write_value_fd(fd, path, value, len, err);
 }
 
 static int sysctl_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)

@@ -203,3 +203,20 @@ TEST_F(Security, ConcurrentCreatesOfOneIdLetExactlyOneWin)
 
 } // namespace
 } // namespace kk_it
+
+namespace kk_it
+{
+namespace
+{
+
+TEST_F(Security, ANewTimeNamespaceGetsItsOffsets)
+{
+	config_->AddNamespace("time");
+	config_->Set("linux.timeOffsets", "{\"boottime\":{\"secs\":864000,\"nanosecs\":0}}");
+	Result r = RunContainer({"/probe", "read", "/proc/uptime"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_GT(std::stod(r.out.empty() ? "0" : r.out), 864000.0) << r;
+}
+
+} // namespace
+} // namespace kk_it

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/rootfs/default_config.h"
+#include "runtime/cli/default_spec.h"
 #include "tests/rootfs/helpers.h"
 
 namespace
@@ -22,7 +22,7 @@ using kkrootfs::WithMountNs;
 TEST(Plan, DefaultSpecInRuncOrder)
 {
 	std::string err;
-	auto spec = Parse(kRuncDefaultConfig, &err);
+	auto spec = Parse(kk_default_spec_json, &err);
 	ASSERT_TRUE(spec) << err;
 	Planned p;
 	PlanInto(spec.get(), &p);
