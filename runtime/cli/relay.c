@@ -56,7 +56,19 @@ static void forward(int sfd, pid_t pid, int console)
 	}
 }
 
-int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_error *err)
+/* The container's pty does the line discipline; ours must pass keys through. */
+static bool make_raw(struct termios *saved)
+{
+	struct termios raw;
+
+	if (!isatty(0) || tcgetattr(0, saved) < 0)
+		return false;
+	raw = *saved;
+	cfmakeraw(&raw);
+	return tcsetattr(0, TCSANOW, &raw) == 0;
+}
+
+static int relay_loop(int sfd, pid_t pid, int console, int *status, struct kk_error *err)
 {
 	bool in_open = console >= 0, out_open = console >= 0;
 
@@ -84,4 +96,15 @@ int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_
 		copy(console, 1, &out_open);
 	}
 	return 0;
+}
+
+int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_error *err)
+{
+	struct termios saved;
+	bool raw = console >= 0 && make_raw(&saved);
+	int rc = relay_loop(sfd, pid, console, status, err);
+
+	if (raw)
+		tcsetattr(0, TCSANOW, &saved);
+	return rc;
 }

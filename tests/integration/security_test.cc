@@ -220,3 +220,22 @@ TEST_F(Security, ANewTimeNamespaceGetsItsOffsets)
 
 } // namespace
 } // namespace kk_it
+
+namespace kk_it
+{
+namespace
+{
+
+TEST_F(Security, KillAllSignalsEveryProcessInTheCgroup)
+{
+	auto sleeper = RunSleeper(id_);
+	ASSERT_EQ(GetState(id_).status, "running");
+	Result k = Kakoi({"kill", "--all", id_, "KILL"});
+	EXPECT_EQ(k.exit_code, 0) << k;
+	EXPECT_TRUE(WaitForStatus(id_, "stopped", 5000)) << GetState(id_).result;
+	EXPECT_EQ(Kakoi({"delete", id_}).exit_code, 0);
+	ExpectNothingLeftBehind(id_);
+}
+
+} // namespace
+} // namespace kk_it
