@@ -36,6 +36,8 @@ static int copy_all(int from, int to, off_t size)
 	while (off < size) {
 		ssize_t n = sendfile(to, from, &off, (size_t)(size - off));
 
+		if (n == 0)
+			errno = EIO; /* the binary shrank under us */
 		if (n <= 0)
 			return -1;
 	}

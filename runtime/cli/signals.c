@@ -30,7 +30,7 @@ static int parse_number(const char *s, int *sig)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*end != '\0' || errno != 0 || v < 1 || v > SIGRTMAX)
+	if (*end != '\0' || errno != 0 || v < 0 || v > SIGRTMAX)
 		return -1;
 	*sig = (int)v;
 	return 0;

@@ -108,6 +108,16 @@ static int plan(struct create_job *job, struct kk_error *err)
 	return kk_container_build_plan(&job->plan, job->spec, job->cgroup, err);
 }
 
+int kk_check_preserved_fds(unsigned preserve_fds, struct kk_error *err)
+{
+	for (unsigned i = 0; i < preserve_fds; i++)
+		if (fcntl(3 + (int)i, F_GETFD) < 0)
+			return kk_error_set(err, KK_ERR_USAGE,
+					    "--preserve-fds %u: fd %u is not open", preserve_fds,
+					    3 + i);
+	return 0;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec now;
@@ -174,8 +184,7 @@ static int make_start_socket(struct create_job *job, struct kk_undo *undo, struc
 		return -1;
 	if (kk_sys()->listen(job->listen_fd, 4) < 0)
 		return kk_error_sys(err, errno, "listen on the start socket");
-	job->listen_fd = kk_fd_above_preserved(job->listen_fd, job->opts->preserve_fds, err);
-	return job->listen_fd < 0 ? -1 : 0;
+	return 0;
 }
 
 static bool has_new_userns(const struct kk_spec *spec)
@@ -225,14 +234,14 @@ static int await_created(struct create_job *job, struct kk_ctx *ctx, struct kk_c
 		if (m.type == KK_MSG_CREATED)
 			return 0;
 		if (m.type == KK_MSG_ERROR) {
+			kk_closep(&fd);
 			kk_error_set(err,
 				     m.code > 0 && m.code < KK_ERR_COUNT ? m.code : KK_ERR_INTERNAL,
 				     "%s", m.text);
 			err->sys_errno = m.sys_errno;
 			return -1;
 		}
-		if (fd >= 0)
-			close(fd);
+		kk_closep(&fd);
 		return kk_error_set(err, KK_ERR_INTERNAL, "unexpected message from the init");
 	}
 }
@@ -270,7 +279,9 @@ int kk_container_create(const struct kk_create_opts *opts, struct kk_created *ou
 
 	out->pid = 0;
 	out->console_fd = -1;
-	rc = load(&job, err);
+	rc = kk_check_preserved_fds(opts->preserve_fds, err);
+	if (rc == 0)
+		rc = load(&job, err);
 	if (rc == 0)
 		rc = plan(&job, err);
 	if (rc == 0)
@@ -287,7 +298,7 @@ int kk_container_create(const struct kk_create_opts *opts, struct kk_created *ou
 		kk_undo_forget(&undo);
 	} else {
 		kk_closep(&out->console_fd);
-		kk_undo_cleanup(&undo);
+		kk_undo_rollback(&undo, err);
 	}
 	job_release(&job);
 	return rc;

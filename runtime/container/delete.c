@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "parser/vocab.h"
@@ -32,8 +33,39 @@ static const char *status_name(int status)
 	}
 }
 
-/* SIGKILL to the init and everything in its cgroup, then wait (bounded) for
- * the init to be gone: it is not our child, so its pidfd tells us. */
+/* Processes left in the cgroup (the container had no pid namespace of its
+ * own, or the init died and left orphans) must go before the cgroup can:
+ * SIGKILL them until the cgroup is empty, for at most 10 s. */
+static int kill_cgroup(const struct kk_record *rec, struct kk_error *err)
+{
+	struct kk_cgroup *cg = NULL;
+	size_t n = 1;
+	int rc = 0;
+
+	if (rec->cgroup_path[0] == '\0')
+		return 0;
+	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+		return -1;
+	for (int i = 0; i < 1000 && n > 0; i++) {
+		KK_AUTOFREE pid_t *pids = NULL;
+
+		rc = kk_cgroup_pids(cg, &pids, &n, err);
+		if (rc < 0)
+			break;
+		for (size_t k = 0; k < n; k++)
+			kk_sys()->kill(pids[k], SIGKILL);
+		if (n > 0)
+			usleep(10000);
+	}
+	if (rc == 0 && n > 0)
+		rc = kk_error_set(err, KK_ERR_SYS, "processes left in cgroup %s after 10 s",
+				  rec->cgroup_path);
+	kk_cgroup_free(cg);
+	return rc;
+}
+
+/* SIGKILL to the init, wait (bounded) for it to be gone (it is not our
+ * child: its pidfd tells us), then empty the cgroup. */
 static int kill_all(const struct kk_record *rec, struct kk_error *err)
 {
 	KK_AUTOCLOSE int pidfd = -1;
@@ -45,14 +77,13 @@ static int kill_all(const struct kk_record *rec, struct kk_error *err)
 	if (pidfd >= 0 && kk_sys()->pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		return kk_error_sys(err, errno, "kill the container init");
-	if (rec->cgroup_path[0] != '\0' && kk_signal_cgroup(rec, SIGKILL, err) < 0)
-		return -1;
-	if (pidfd < 0)
-		return 0;
-	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
-	if (poll(&p, 1, 10000) <= 0)
-		return kk_error_set(err, KK_ERR_SYS, "the container init did not die within 10 s");
-	return 0;
+	if (pidfd >= 0) {
+		p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		if (poll(&p, 1, 10000) <= 0)
+			return kk_error_set(err, KK_ERR_SYS,
+					    "the container init did not die within 10 s");
+	}
+	return kill_cgroup(rec, err);
 }
 
 static int remove_cgroup(const struct kk_record *rec, struct kk_error *err)
@@ -73,7 +104,7 @@ int kk_container_delete(const char *root, const char *id, bool force, struct kk_
 {
 	KK_AUTOHANDLE struct kk_handle h;
 
-	if (kk_handle_open(root, id, true, &h, err) < 0) {
+	if (kk_handle_open(root, id, KK_OPEN_LOCK | KK_OPEN_PARTIAL, &h, err) < 0) {
 		/* runc: delete --force of a container that does not exist succeeds. */
 		if (force && err->code == KK_ERR_NOT_FOUND) {
 			kk_error_clear(err);
@@ -81,15 +112,18 @@ int kk_container_delete(const char *root, const char *id, bool force, struct kk_
 		}
 		return -1;
 	}
-	if (h.status != KK_STATUS_STOPPED) {
-		if (!force)
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "cannot delete container %s that is not stopped: %s",
-					    id, status_name(h.status));
-		if (kill_all(&h.rec, err) < 0)
-			return -1;
-	}
-	if (remove_cgroup(&h.rec, err) < 0)
+	/* Killed before it wrote a record: it made nothing but the directory. */
+	if (h.record_missing)
+		return kk_state_remove(h.root_fd, id, err);
+	/* We hold the lock, so a "creating" container's create is dead: its
+	 * leftovers are deleted like a stopped container's. */
+	if ((h.status == KK_STATUS_CREATED || h.status == KK_STATUS_RUNNING ||
+	     h.status == KK_STATUS_PAUSED) &&
+	    !force)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "cannot delete container %s that is not stopped: %s", id,
+				    status_name(h.status));
+	if (kill_all(&h.rec, err) < 0 || remove_cgroup(&h.rec, err) < 0)
 		return -1;
 	return kk_state_remove(h.root_fd, id, err);
 }

@@ -36,10 +36,10 @@ int kk_spawn_init(struct kk_ctx *ctx, const struct kk_plan *plan, uint64_t clone
 __attribute__((noreturn)) void kk_init_main(struct kk_ctx *ctx, const struct kk_plan *plan,
 					    int listen_fd);
 
-/* Moves fd (closing the old number) to at least 3 + preserve_fds, CLOEXEC,
- * so clearing CLOEXEC on the --preserve-fds range can never expose a
- * runtime fd. Returns the new fd, or -1 (fd closed) with err set. */
-int kk_fd_above_preserved(int fd, unsigned preserve_fds, struct kk_error *err);
+/* Refuses --preserve-fds N unless fds 3..3+N-1 are all open. Checked
+ * before kakoi opens anything: then every fd kakoi opens lands above the
+ * range the container inherits, and none can leak into it. */
+int kk_check_preserved_fds(unsigned preserve_fds, struct kk_error *err);
 
 /* Sends fd to the unix socket at path (runc's console-socket protocol: the
  * message carries the fd as SCM_RIGHTS). */

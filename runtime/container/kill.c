@@ -48,7 +48,7 @@ int kk_container_kill(const char *root, const char *id, int sig, bool all, struc
 {
 	KK_AUTOHANDLE struct kk_handle h;
 
-	if (kk_handle_open(root, id, true, &h, err) < 0)
+	if (kk_handle_open(root, id, KK_OPEN_LOCK, &h, err) < 0)
 		return -1;
 	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0)
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");

@@ -47,8 +47,10 @@ uint64_t kk_ns_clone_flags(const struct kk_spec *spec)
 	for (size_t i = 0; i < spec->linux_->n_namespaces; i++) {
 		const struct kk_namespace *ns = &spec->linux_->namespaces[i];
 
-		/* A new time namespace is made by the runtime (offsets first). */
-		if (ns->path == NULL && ns->type != CLONE_NEWTIME)
+		/* A new time namespace is made by the runtime (offsets first); a
+		 * new cgroup namespace by the init once it is in its cgroup, so
+		 * that cgroup becomes the namespace's root. */
+		if (ns->path == NULL && ns->type != CLONE_NEWTIME && ns->type != CLONE_NEWCGROUP)
 			flags |= (uint64_t)ns->type;
 	}
 	return flags;
@@ -78,6 +80,28 @@ static const struct kk_op_type op_join_pid = {
 	.phase = KK_PHASE_HOST_PREPARE,
 	.apply = join_apply,
 	.describe = join_describe,
+};
+
+static int unshare_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	(void)ctx;
+	if (kk_sys()->unshare((int)op->num) < 0)
+		return kk_error_sys(err, errno, "unshare the %s namespace",
+				    kk_ns_name((int)op->num));
+	return 0;
+}
+
+static void unshare_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "new %s namespace, rooted at the container's cgroup",
+		 kk_ns_name((int)op->num));
+}
+
+static const struct kk_op_type op_unshare_cgroup = {
+	.name = "unshare",
+	.phase = KK_PHASE_INIT_JOIN,
+	.apply = unshare_apply,
+	.describe = unshare_describe,
 };
 
 static const struct kk_op_type op_join = {
@@ -154,7 +178,16 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 		if (ns->type == CLONE_NEWPID && ns->path != NULL && kk_plan_add(plan, &op, err) < 0)
 			return -1;
 	}
-	if (kk_plan_timens(plan, spec, err) < 0 || kk_plan_idmap(plan, spec, err) < 0)
+	if (kk_plan_timens(plan, spec, err) < 0 || kk_plan_idmap(plan, spec, err) < 0 ||
+	    plan_joins(plan, lx, err) < 0)
 		return -1;
-	return plan_joins(plan, lx, err);
+	for (size_t i = 0; i < lx->n_namespaces; i++) {
+		const struct kk_namespace *ns = &lx->namespaces[i];
+		struct kk_op op = {.type = &op_unshare_cgroup, .num = CLONE_NEWCGROUP};
+
+		if (ns->type == CLONE_NEWCGROUP && ns->path == NULL &&
+		    kk_plan_add(plan, &op, err) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -1,7 +1,11 @@
 /* Opening an existing container: its state directory, lock and record. */
 #include "runtime/container/open.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "parser/vocab.h"
 
 #include "base/cleanup.h"
 #include "runtime/state/state.h"
@@ -13,7 +17,7 @@ void kk_handle_close(struct kk_handle *h)
 	kk_closep(&h->root_fd);
 }
 
-static int open_parts(const char *root, const char *id, bool lock, struct kk_handle *h,
+static int open_parts(const char *root, const char *id, unsigned flags, struct kk_handle *h,
 		      struct kk_error *err)
 {
 	if (kk_id_check(id, err) < 0)
@@ -24,22 +28,29 @@ static int open_parts(const char *root, const char *id, bool lock, struct kk_han
 	h->dir_fd = kk_state_open(h->root_fd, id, err);
 	if (h->dir_fd < 0)
 		return -1;
-	if (lock) {
+	if (flags & KK_OPEN_LOCK) {
 		h->lock_fd = kk_state_lock(h->dir_fd, err);
 		if (h->lock_fd < 0)
 			return -1;
 	}
-	return kk_record_read(h->dir_fd, &h->rec, err);
+	if (kk_record_read(h->dir_fd, &h->rec, err) == 0)
+		return 0;
+	if (!(flags & KK_OPEN_PARTIAL) || err->sys_errno != ENOENT)
+		return -1;
+	kk_error_clear(err);
+	h->record_missing = true;
+	return 0;
 }
 
-int kk_handle_open(const char *root, const char *id, bool lock, struct kk_handle *h,
+int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_handle *h,
 		   struct kk_error *err)
 {
+	memset(h, 0, sizeof(*h));
 	h->root_fd = h->dir_fd = h->lock_fd = -1;
-	if (open_parts(root, id, lock, h, err) < 0) {
+	if (open_parts(root, id, flags, h, err) < 0) {
 		kk_handle_close(h);
 		return -1;
 	}
-	h->status = kk_record_status(&h->rec);
+	h->status = h->record_missing ? KK_STATUS_CREATING : kk_record_status(&h->rec);
 	return 0;
 }

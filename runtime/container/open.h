@@ -9,11 +9,17 @@
 struct kk_handle {
 	int root_fd, dir_fd, lock_fd;
 	struct kk_record rec;
-	int status; /* enum kk_status, derived from the live process */
+	int status;	     /* enum kk_status, derived from the live process */
+	bool record_missing; /* a create killed before it wrote the record */
 };
 
-/* Opens <root>/<id>, optionally locked, and reads its record. */
-int kk_handle_open(const char *root, const char *id, bool lock, struct kk_handle *h,
+enum kk_open_flags {
+	KK_OPEN_LOCK = 1 << 0,	  /* take the container's lock */
+	KK_OPEN_PARTIAL = 1 << 1, /* a directory without a record is not an error */
+};
+
+/* Opens <root>/<id> and reads its record. */
+int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_handle *h,
 		   struct kk_error *err);
 void kk_handle_close(struct kk_handle *h);
 

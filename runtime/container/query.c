@@ -31,7 +31,7 @@ char *kk_container_state(const char *root, const char *id, struct kk_error *err)
 	KK_AUTODOC const struct kk_spec *spec = NULL;
 	struct kk_state st = {0};
 
-	if (kk_handle_open(root, id, false, &h, err) < 0)
+	if (kk_handle_open(root, id, 0, &h, err) < 0)
 		return NULL;
 	spec = load_copy(h.dir_fd, err);
 	if (spec == NULL)
@@ -54,7 +54,7 @@ static void summarize(const char *root, const char *id, struct kk_summary *s)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->status = KK_STATUS_STOPPED;
-	if (kk_handle_open(root, id, false, &h, &ignored) < 0)
+	if (kk_handle_open(root, id, 0, &h, &ignored) < 0)
 		return; /* half-made or damaged: listed, as stopped */
 	s->status = h.status;
 	s->pid = h.status == KK_STATUS_STOPPED ? 0 : h.rec.pid;

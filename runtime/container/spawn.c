@@ -30,21 +30,6 @@ static int kill_init(const void *arg, struct kk_error *err)
 	return 0;
 }
 
-/* Keeps the runtime's fds above the range --preserve-fds hands over, so
- * clearing CLOEXEC on that range can never expose one of them. */
-int kk_fd_above_preserved(int fd, unsigned preserve_fds, struct kk_error *err)
-{
-	int moved;
-
-	if (fd >= 3 + (int)preserve_fds)
-		return fd;
-	moved = fcntl(fd, F_DUPFD_CLOEXEC, 3 + (int)preserve_fds);
-	if (moved < 0)
-		kk_error_sys(err, errno, "move fd %d", fd);
-	close(fd);
-	return moved;
-}
-
 int kk_spawn_init(struct kk_ctx *ctx, const struct kk_plan *plan, uint64_t clone_flags,
 		  int listen_fd, struct kk_error *err)
 {
@@ -54,13 +39,6 @@ int kk_spawn_init(struct kk_ctx *ctx, const struct kk_plan *plan, uint64_t clone
 
 	if (kk_sys()->socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return kk_error_sys(err, errno, "socketpair to the init");
-	sv[0] = kk_fd_above_preserved(sv[0], ctx->preserve_fds, err);
-	sv[1] = kk_fd_above_preserved(sv[1], ctx->preserve_fds, err);
-	if (sv[0] < 0 || sv[1] < 0) {
-		kk_closep(&sv[0]);
-		kk_closep(&sv[1]);
-		return -1;
-	}
 	pid = kk_sys()->clone3(&args, sizeof(args));
 	if (pid < 0) {
 		kk_error_sys(err, errno, "clone the container init");

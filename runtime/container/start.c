@@ -75,7 +75,7 @@ int kk_container_start(const char *root, const char *id, struct kk_error *err)
 {
 	KK_AUTOHANDLE struct kk_handle h;
 
-	if (kk_handle_open(root, id, true, &h, err) < 0 || check_startable(&h, err) < 0)
+	if (kk_handle_open(root, id, KK_OPEN_LOCK, &h, err) < 0 || check_startable(&h, err) < 0)
 		return -1;
 	if (release(&h, err) < 0)
 		return -1;

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "runtime/container/sync.h"
 
+#include "base/cleanup.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,9 +115,12 @@ int kk_msg_recv(int sock, struct kk_msg *msg, int *fd, struct kk_error *err)
 		return kk_error_set(err, KK_ERR_SYS, "the container init exited during setup");
 	if (take_fd(&mh, fd) < 0 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
 	    n != (ssize_t)sizeof(*msg) || msg->magic != KK_MSG_MAGIC || msg->type == 0 ||
-	    msg->type >= KK_MSG_TYPE_LAST)
+	    msg->type >= KK_MSG_TYPE_LAST) {
+		if (fd != NULL)
+			kk_closep(fd);
 		return kk_error_set(err, KK_ERR_INTERNAL,
 				    "malformed message from the container init");
+	}
 	msg->text[sizeof(msg->text) - 1] = '\0';
 	return 0;
 }
@@ -135,9 +140,12 @@ int kk_msg_expect(int sock, enum kk_msg_type want, int *fd, int32_t *code, struc
 		err->sys_errno = m.sys_errno;
 		return -1;
 	}
-	if (m.type != (uint32_t)want)
+	if (m.type != (uint32_t)want) {
+		if (fd != NULL)
+			kk_closep(fd);
 		return kk_error_set(err, KK_ERR_INTERNAL, "container init sent %s, expected %s",
 				    msg_names[m.type], msg_names[want]);
+	}
 	if (code != NULL)
 		*code = m.code;
 	return 0;

@@ -68,12 +68,25 @@ void kk_undo_forget(struct kk_undo *undo)
 	undo->n = 0;
 }
 
+void kk_undo_rollback(struct kk_undo *undo, struct kk_error *err)
+{
+	struct kk_error rollback = {0};
+	size_t used = strlen(err->msg);
+
+	if (kk_undo_run(undo, &rollback) < 0 && used + 3 < sizeof(err->msg)) {
+		/* Truncation keeps the original error, which comes first. */
+		memcpy(err->msg + used, "; ", 2);
+		used += 2;
+		size_t n = strnlen(rollback.msg, sizeof(err->msg) - used - 1);
+
+		memcpy(err->msg + used, rollback.msg, n);
+		err->msg[used + n] = '\0';
+	}
+}
+
 void kk_undo_cleanup(struct kk_undo *undo)
 {
-	struct kk_error err = {0};
+	struct kk_error ignored = {0};
 
-	if (undo->top != NULL && kk_undo_run(undo, &err) < 0) {
-		kk_error_make_printable(&err);
-		fprintf(stderr, "kakoi: warning: %s\n", err.msg);
-	}
+	kk_undo_run(undo, &ignored);
 }

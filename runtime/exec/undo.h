@@ -45,9 +45,13 @@ int kk_undo_run(struct kk_undo *undo, struct kk_error *err);
 /* Discards every entry without running it: the operation succeeded. */
 void kk_undo_forget(struct kk_undo *undo);
 
-/* Runs the stack if it is not empty; for KK_CLEANUP on a scope that either
- * forgets (success) or leaves entries (failure). Failures are reported on
- * stderr, as the caller's own error is already on its way up. */
+/* Runs the stack after a failure described by err; a step that cannot be
+ * undone is appended to err's message ("...; rollback: ..."), so the one
+ * error the user sees says both what failed and what may be left. */
+void kk_undo_rollback(struct kk_undo *undo, struct kk_error *err);
+
+/* Runs the stack if it is not empty, dropping rollback errors; for
+ * KK_CLEANUP on scopes whose own error reporting happens elsewhere. */
 void kk_undo_cleanup(struct kk_undo *undo);
 
 #define KK_AUTOUNDO KK_CLEANUP(kk_undo_cleanup)

@@ -46,15 +46,7 @@ static int connect_listener(const struct kk_op *op, struct kk_ctx *ctx, struct k
 		return kk_error_sys(err, errno, "linux.seccomp.listenerPath: socket");
 	if (kk_sys()->connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return kk_error_sys(err, errno, "linux.seccomp.listenerPath: connect %s", op->path);
-	/* Out of the --preserve-fds range, which the process inherits. */
-	if (fd < 3 + (int)ctx->preserve_fds) {
-		int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3 + (int)ctx->preserve_fds);
-
-		if (moved < 0)
-			return kk_error_sys(err, errno, "linux.seccomp.listenerPath: moving fd");
-		close(fd);
-		fd = moved;
-	}
+	/* Above the --preserve-fds range: create checked that range is full. */
 	kept = kk_steal_fd(&fd);
 	if (kk_undo_push(ctx->undo, "close the seccomp listener connection", close_fd, &kept,
 			 sizeof(kept), err) < 0)

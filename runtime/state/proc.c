@@ -106,8 +106,10 @@ bool kk_record_alive(const struct kk_record *rec)
 
 int kk_record_status(const struct kk_record *rec)
 {
+	/* A create that died after the clone leaves a dead init: stopped. */
 	if (!(rec->flags & KK_RECORD_CREATED))
-		return KK_STATUS_CREATING;
+		return rec->pid > 0 && !kk_record_alive(rec) ? KK_STATUS_STOPPED
+							     : KK_STATUS_CREATING;
 	if (!kk_record_alive(rec))
 		return KK_STATUS_STOPPED;
 	return rec->flags & KK_RECORD_STARTED ? KK_STATUS_RUNNING : KK_STATUS_CREATED;
