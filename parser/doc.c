@@ -11,6 +11,7 @@
 #include "parser/image.h"
 #include "parser/limits.h"
 #include "parser/parse.h"
+#include "parser/policy.h"
 #include "parser/validate.h"
 
 const char *kk_doc_name(enum kk_doc_kind kind)
@@ -22,6 +23,8 @@ const char *kk_doc_name(enum kk_doc_kind kind)
 		return "process.json";
 	case KK_DOC_STATE:
 		return "state.json";
+	case KK_DOC_HOOK_POLICY:
+		return "hook policy";
 	}
 	return "document";
 }
@@ -33,6 +36,7 @@ static const struct {
 	[KK_DOC_CONFIG] = {sizeof(struct kk_spec), kp_parse_spec},
 	[KK_DOC_PROCESS] = {sizeof(struct kk_process), kp_parse_process},
 	[KK_DOC_STATE] = {sizeof(struct kk_state), kp_parse_state},
+	[KK_DOC_HOOK_POLICY] = {sizeof(struct kk_hook_policy), kp_parse_hook_policy},
 };
 
 /* The builder validates what it built (in the isolated child, before the
@@ -44,6 +48,8 @@ static int validate(struct kp_ctx *ctx, int kind, const void *root)
 		return kv_spec(ctx, root);
 	if (kind == KK_DOC_PROCESS)
 		return kv_process(ctx, root);
+	if (kind == KK_DOC_HOOK_POLICY)
+		return kv_hook_policy(ctx, root);
 	return kv_state(ctx, root);
 }
 
@@ -52,7 +58,7 @@ const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 	KK_CLEANUP(kp_json_putp) json_object *jv = NULL;
 	void *root;
 
-	if (kind < KK_DOC_CONFIG || kind > KK_DOC_STATE) {
+	if (kind < KK_DOC_CONFIG || kind > KK_DOC_HOOK_POLICY) {
 		kk_error_set(ctx->err, KK_ERR_INTERNAL, "unknown document kind %d", kind);
 		return NULL;
 	}

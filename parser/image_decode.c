@@ -207,6 +207,8 @@ static int validate_root(enum kk_doc_kind kind, const void *root, struct kk_erro
 		r = kk_process_validate(root, kk_doc_name(kind), NULL, err);
 	else if (kind == KK_DOC_STATE)
 		r = kk_state_validate(root, err);
+	else if (kind == KK_DOC_HOOK_POLICY)
+		r = kk_hook_policy_validate(root, err);
 	return r;
 }
 

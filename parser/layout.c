@@ -6,6 +6,7 @@
 #include <stdalign.h>
 
 #include "parser/parser.h"
+#include "parser/policy.h"
 #include "parser/spec.h"
 
 #define FIELD(T, f, k, ...)                                                                        \
@@ -213,6 +214,11 @@ TYPE(t_state, S, STR_REQ(S, oci_version), STR_REQ(S, id), ENUM(S, status, kk_voc
      OPT(S, pid), STR_REQ(S, bundle), MAP(S, annotations));
 #undef S
 
+#define S struct kk_hook_policy
+TYPE(t_hook_policy, S, ENUM(S, profile, kk_vocab_hook_profile, true), BOOL(S, has_allowed_hooks),
+     STRV(S, allowed_hooks), OPT(S, max_timeout), BOOL(S, has_keep_caps), CAPS(S, keep_caps));
+#undef S
+
 const struct kk_type *kk_layout_root(int kind)
 {
 	switch (kind) {
@@ -222,6 +228,8 @@ const struct kk_type *kk_layout_root(int kind)
 		return &t_process;
 	case KK_DOC_STATE:
 		return &t_state;
+	case KK_DOC_HOOK_POLICY:
+		return &t_hook_policy;
 	}
 	return NULL;
 }

@@ -12,6 +12,8 @@ int kp_parse_state(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk
 int kp_parse_linux(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk_linux */
 int kp_parse_resources(struct kp_ctx *ctx, json_object *jv, void *out); /* struct kk_resources */
 int kp_parse_seccomp(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk_seccomp */
+/* struct kk_hook_policy (policy.h) */
+int kp_parse_hook_policy(struct kp_ctx *ctx, json_object *jv, void *out);
 /* The optional array of id mappings at key (linux and mounts share it). */
 int kp_parse_id_mappings(struct kp_ctx *ctx, json_object *jv, const char *key,
 			 struct kk_id_mappings *out);

@@ -19,9 +19,10 @@ extern "C" {
 #endif
 
 enum kk_doc_kind {
-	KK_DOC_CONFIG = 1, /* config.json -> struct kk_spec */
-	KK_DOC_PROCESS,	   /* a standalone process object (exec --process) -> struct kk_process */
-	KK_DOC_STATE,	   /* state.json -> struct kk_state */
+	KK_DOC_CONFIG = 1,  /* config.json -> struct kk_spec */
+	KK_DOC_PROCESS,	    /* a standalone process object (exec --process) -> struct kk_process */
+	KK_DOC_STATE,	    /* state.json -> struct kk_state */
+	KK_DOC_HOOK_POLICY, /* --hook-policy FILE -> struct kk_hook_policy (policy.h) */
 };
 
 /* The file name used in error messages ("config.json", ...). */
@@ -49,6 +50,10 @@ int kk_spec_validate(const struct kk_spec *spec, struct kk_error *err);
 int kk_process_validate(const struct kk_process *process, const char *doc, const char *path,
 			struct kk_error *err);
 int kk_state_validate(const struct kk_state *state, struct kk_error *err);
+
+/* The semantic rules of a hook policy (policy.h). */
+struct kk_hook_policy;
+int kk_hook_policy_validate(const struct kk_hook_policy *policy, struct kk_error *err);
 
 /* state.json text for a state (malloc'ed, NUL-terminated), per state-schema.json. */
 char *kk_state_to_json(const struct kk_state *state, struct kk_error *err);

@@ -12,6 +12,8 @@ int kv_linux(struct kp_ctx *ctx, const struct kk_linux *linux_);
 int kv_resources(struct kp_ctx *ctx, const struct kk_resources *resources);
 int kv_seccomp(struct kp_ctx *ctx, const struct kk_seccomp *seccomp);
 int kv_state(struct kp_ctx *ctx, const struct kk_state *state);
+struct kk_hook_policy;
+int kv_hook_policy(struct kp_ctx *ctx, const struct kk_hook_policy *policy); /* validate_policy.c */
 
 /* Shared rules. */
 int kv_absolute(struct kp_ctx *ctx, const char *key, const char *path);

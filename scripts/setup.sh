@@ -26,6 +26,7 @@ PACKAGES=(
 	libseccomp-dev
 	libcap-dev
 	libjson-c-dev
+	libssl-dev
 	googletest
 	libgtest-dev
 	libgmock-dev
