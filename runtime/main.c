@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/warn.h"
 #include "runtime/cli/cli.h"
 #include "runtime/cli/selfclone.h"
 
@@ -17,8 +18,9 @@ static const struct kk_verb *const verbs[] = {
 
 static void print_usage(FILE *out)
 {
-	fprintf(out, "usage: kakoi [--root DIR] [--log FILE] [--log-format text|json] [--debug] "
-		     "COMMAND [ARGS]\n       kakoi --version\n\ncommands:\n");
+	fprintf(out, "usage: kakoi [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"
+		     "             [--hook-policy FILE] [--hook-audit-log FILE] COMMAND [ARGS]\n   "
+		     "    kakoi --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-50s %s\n", verbs[i]->usage, verbs[i]->summary);
 }
@@ -49,7 +51,9 @@ enum global_opt {
 	OPT_ROOTLESS,
 	OPT_SYSTEMD_CGROUP,
 	OPT_VERSION,
-	OPT_HELP
+	OPT_HELP,
+	OPT_HOOK_POLICY,
+	OPT_HOOK_AUDIT
 };
 
 static int set_global(int c, struct kk_globals *g, struct kk_error *err)
@@ -77,6 +81,12 @@ static int set_global(int c, struct kk_globals *g, struct kk_error *err)
 	case OPT_SYSTEMD_CGROUP:
 		g->systemd_cgroup = true;
 		return 0;
+	case OPT_HOOK_POLICY:
+		g->hook_policy = optarg;
+		return 0;
+	case OPT_HOOK_AUDIT:
+		g->hook_audit_log = optarg;
+		return 0;
 	default:
 		return kk_error_set(err, KK_ERR_USAGE, "unknown global flag; see kakoi --help");
 	}
@@ -92,6 +102,8 @@ static int parse_globals(int argc, char **argv, struct kk_globals *g, struct kk_
 		{"debug", no_argument, NULL, OPT_DEBUG},
 		{"rootless", optional_argument, NULL, OPT_ROOTLESS},
 		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+		{"hook-policy", required_argument, NULL, OPT_HOOK_POLICY},
+		{"hook-audit-log", required_argument, NULL, OPT_HOOK_AUDIT},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
 		{0}};
@@ -145,20 +157,30 @@ static int run(struct kk_globals *g, int argc, char **argv, struct kk_error *err
 	return verb->run(g, argc - at, argv + at, err);
 }
 
+static struct kk_globals globals = {.root = KK_DEFAULT_ROOT, .log_format = "text"};
+
+/* Warnings from anywhere below go where errors go, marked as warnings. */
+static void print_warning(const char *msg)
+{
+	fprintf(stderr, "kakoi: warning: %s\n", msg);
+	kk_cli_log(&globals, "warning", msg);
+}
+
 int main(int argc, char **argv)
 {
 	struct kk_error err = {0};
-	struct kk_globals g = {.root = KK_DEFAULT_ROOT, .log_format = "text"};
+	struct kk_globals *g = &globals;
 	int rc;
 
 	/* An inherited SIG_IGN would let the kernel reap our children before
 	 * we can read how they ended (the parser child, later the container). */
 	signal(SIGCHLD, SIG_DFL);
-	rc = run(&g, argc, argv, &err);
+	kk_warn_set_sink(print_warning);
+	rc = run(g, argc, argv, &err);
 	if (rc < 0) {
 		kk_error_make_printable(&err);
 		fprintf(stderr, "kakoi: %s\n", err.msg);
-		kk_cli_log(&g, "error", err.msg);
+		kk_cli_log(g, "error", err.msg);
 		return 1;
 	}
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "runtime/container/container.h"
 
 struct kk_globals {
 	const char *root;	/* --root, default KK_DEFAULT_ROOT */
@@ -16,6 +17,8 @@ struct kk_globals {
 	bool debug;
 	bool rootless;
 	bool systemd_cgroup;
+	const char *hook_policy;    /* --hook-policy */
+	const char *hook_audit_log; /* --hook-audit-log */
 };
 
 #define KK_DEFAULT_ROOT "/run/kakoi"
@@ -41,6 +44,14 @@ extern const struct kk_verb kk_verb_plan;
 
 /* Appends one line to --log (if given) in --log-format. */
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);
+
+/* The runtime options the lifecycle operations take, from the globals. */
+static inline struct kk_runtime_opts kk_cli_runtime(const struct kk_globals *g)
+{
+	return (struct kk_runtime_opts){.root = g->root,
+					.hook_policy = g->hook_policy,
+					.hook_audit_log = g->hook_audit_log};
+}
 
 /* kakoi --version */
 void kk_cli_version(FILE *out);

@@ -5,7 +5,8 @@
 
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	struct kk_create_opts opts = {.root = g->root};
+	struct kk_runtime_opts rt = kk_cli_runtime(g);
+	struct kk_create_opts opts = {.rt = &rt};
 	struct kk_created created;
 
 	if (kk_cli_create_flags(&kk_verb_create, argc, argv, &opts, NULL, err) < 0)

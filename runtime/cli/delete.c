@@ -7,6 +7,7 @@
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
+	struct kk_runtime_opts rt;
 	bool force = false;
 	int c;
 
@@ -19,7 +20,8 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	}
 	if (argc - optind != 1)
 		return kk_cli_usage(err, &kk_verb_delete, "give exactly one container ID");
-	return kk_container_delete(g->root, argv[optind], force, err);
+	rt = kk_cli_runtime(g);
+	return kk_container_delete(&rt, argv[optind], force, err);
 }
 
 const struct kk_verb kk_verb_delete = {

@@ -39,8 +39,7 @@ static int exit_code(int status)
 	return WEXITSTATUS(status);
 }
 
-static int foreground(const struct kk_globals *g, const struct kk_create_opts *opts,
-		      struct kk_created *c, struct kk_error *err)
+static int foreground(const struct kk_create_opts *opts, struct kk_created *c, struct kk_error *err)
 {
 	sigset_t set;
 	KK_AUTOCLOSE int sfd = relay_signals(&set, err);
@@ -48,13 +47,13 @@ static int foreground(const struct kk_globals *g, const struct kk_create_opts *o
 	struct kk_error ignored = {0};
 	int status = 0;
 
-	if (sfd < 0 || kk_container_start(g->root, opts->id, err) < 0) {
-		kk_container_delete(g->root, opts->id, true, &ignored);
+	if (sfd < 0 || kk_container_start(opts->rt, opts->id, err) < 0) {
+		kk_container_delete(opts->rt, opts->id, true, &ignored);
 		return -1;
 	}
 	if (kk_relay_until_exit(sfd, c->pid, console, &status, err) < 0)
 		return -1;
-	if (kk_container_delete(g->root, opts->id, true, err) < 0)
+	if (kk_container_delete(opts->rt, opts->id, true, err) < 0)
 		return -1;
 	/* 0 would read as success of the verb, which it also is. */
 	return exit_code(status);
@@ -62,7 +61,8 @@ static int foreground(const struct kk_globals *g, const struct kk_create_opts *o
 
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	struct kk_create_opts opts = {.root = g->root};
+	struct kk_runtime_opts rt = kk_cli_runtime(g);
+	struct kk_create_opts opts = {.rt = &rt};
 	struct kk_created created;
 	struct kk_error ignored = {0};
 	bool detach = false;
@@ -73,9 +73,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	if (kk_container_create(&opts, &created, err) < 0)
 		return -1;
 	if (!detach)
-		return foreground(g, &opts, &created, err);
-	if (kk_container_start(g->root, opts.id, err) < 0) {
-		kk_container_delete(g->root, opts.id, true, &ignored);
+		return foreground(&opts, &created, err);
+	if (kk_container_start(&rt, opts.id, err) < 0) {
+		kk_container_delete(&rt, opts.id, true, &ignored);
 		return -1;
 	}
 	return 0;

@@ -20,8 +20,15 @@
 extern "C" {
 #endif
 
+/* What every operation needs to know of the runtime's configuration. */
+struct kk_runtime_opts {
+	const char *root;	    /* --root */
+	const char *hook_policy;    /* --hook-policy; NULL: KK_HOOK_POLICY_DEFAULT */
+	const char *hook_audit_log; /* --hook-audit-log; NULL: KK_HOOK_AUDIT_DEFAULT */
+};
+
 struct kk_create_opts {
-	const char *root; /* --root */
+	const struct kk_runtime_opts *rt;
 	const char *id;
 	const char *bundle; /* NULL: the current directory */
 	const char *pid_file;
@@ -43,14 +50,15 @@ int kk_container_create(const struct kk_create_opts *opts, struct kk_created *ou
 			struct kk_error *err);
 
 /* Releases a created container's init to exec its process. */
-int kk_container_start(const char *root, const char *id, struct kk_error *err);
+int kk_container_start(const struct kk_runtime_opts *rt, const char *id, struct kk_error *err);
 
 /* Signals the init (or, with all, every process in the container's cgroup). */
 int kk_container_kill(const char *root, const char *id, int sig, bool all, struct kk_error *err);
 
 /* Deletes a stopped container; with force, kills a live one first, and a
  * missing one is not an error. */
-int kk_container_delete(const char *root, const char *id, bool force, struct kk_error *err);
+int kk_container_delete(const struct kk_runtime_opts *rt, const char *id, bool force,
+			struct kk_error *err);
 
 /* The OCI state JSON of one container (malloc'ed). */
 char *kk_container_state(const char *root, const char *id, struct kk_error *err);

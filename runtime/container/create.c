@@ -19,6 +19,7 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
 #include "runtime/container/internal.h"
+#include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/namespaces.h"
 #include "runtime/container/sync.h"
 #include "runtime/loader/loader.h"
@@ -38,10 +39,12 @@ struct create_job {
 	struct kk_plan plan;
 	int root_fd, dir_fd, lock_fd, listen_fd;
 	struct kk_record rec;
+	struct kk_hook_session hooks;
 };
 
 static void job_release(struct create_job *job)
 {
+	kk_hook_session_close(&job->hooks);
 	kk_closep(&job->listen_fd);
 	kk_closep(&job->lock_fd);
 	kk_closep(&job->dir_fd);
@@ -94,6 +97,9 @@ static int load(struct create_job *job, struct kk_error *err)
 		return kk_error_set(err, KK_ERR_USAGE,
 				    "process.terminal: a detached container with a terminal "
 				    "needs --console-socket");
+	/* Fail closed before anything changes: no audit log, no hooks. */
+	if (kk_spec_has_any_hooks(job->spec))
+		return kk_hook_session_open(job->opts->rt, &job->hooks, err);
 	return 0;
 }
 
@@ -130,11 +136,11 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 {
 	char root[PATH_MAX];
 
-	job->root_fd = kk_state_root_open(job->opts->root, err);
+	job->root_fd = kk_state_root_open(job->opts->rt->root, err);
 	if (job->root_fd < 0)
 		return -1;
-	if (realpath(job->opts->root, root) == NULL)
-		return kk_error_sys(err, errno, "--root %s", job->opts->root);
+	if (realpath(job->opts->rt->root, root) == NULL)
+		return kk_error_sys(err, errno, "--root %s", job->opts->rt->root);
 	if (snprintf(job->state_dir, sizeof(job->state_dir), "%s/%s", root, job->opts->id) >=
 	    (int)sizeof(job->state_dir))
 		return kk_error_set(err, KK_ERR_LIMIT, "--root %s: path too long", root);
@@ -151,6 +157,10 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 		     kk_cgroup_path(job->cgroup)) >= (int)sizeof(job->rec.cgroup_path))
 		return kk_error_set(err, KK_ERR_LIMIT, "linux.cgroupsPath: too long");
 	job->rec.created_ns = now_ns();
+	if (kk_spec_has_hooks(job->spec, KK_HOOK_POSTSTART))
+		job->rec.flags |= KK_RECORD_HOOKS_POSTSTART;
+	if (kk_spec_has_hooks(job->spec, KK_HOOK_POSTSTOP))
+		job->rec.flags |= KK_RECORD_HOOKS_POSTSTOP;
 	if (kk_state_write_file(job->dir_fd, KK_CONFIG_COPY, job->config_buf, job->config_len,
 				err) < 0)
 		return -1;
@@ -206,6 +216,19 @@ static void fill_ctx(struct create_job *job, struct kk_ctx *ctx, struct kk_undo 
 	ctx->no_new_keyring = job->opts->no_new_keyring;
 	ctx->preserve_fds = job->opts->preserve_fds;
 	ctx->userns = has_new_userns(job->spec);
+	ctx->hooks = &job->hooks;
+}
+
+/* prestart (deprecated, still used) then createRuntime, in the runtime's
+ * namespaces, while the init waits before pivot_root. */
+static int create_runtime_hooks(struct create_job *job, struct kk_ctx *ctx, struct kk_error *err)
+{
+	if (kk_lifecycle_hooks(&job->hooks, job->spec, KK_HOOK_PRESTART, ctx->id, ctx->bundle,
+			       KK_STATUS_CREATING, ctx->init_pid, err) < 0 ||
+	    kk_lifecycle_hooks(&job->hooks, job->spec, KK_HOOK_CREATE_RUNTIME, ctx->id, ctx->bundle,
+			       KK_STATUS_CREATING, ctx->init_pid, err) < 0)
+		return -1;
+	return kk_msg_send(ctx->sync_fd, KK_MSG_RESUME, -1, err);
 }
 
 /* Waits for "created", handing on a pty master when one comes first. */
@@ -233,6 +256,12 @@ static int await_created(struct create_job *job, struct kk_ctx *ctx, struct kk_c
 		}
 		if (m.type == KK_MSG_CREATED)
 			return 0;
+		if (m.type == KK_MSG_HOOKS) {
+			kk_closep(&fd);
+			if (create_runtime_hooks(job, ctx, err) < 0)
+				return -1;
+			continue;
+		}
 		if (m.type == KK_MSG_ERROR) {
 			kk_closep(&fd);
 			kk_error_set(err,

@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
+#include "parser/parser.h"
 #include "parser/vocab.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
 #include "runtime/container/internal.h"
+#include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/open.h"
 #include "runtime/sys/sys.h"
 
@@ -100,11 +103,61 @@ static int remove_cgroup(const struct kk_record *rec, struct kk_error *err)
 	return rc;
 }
 
-int kk_container_delete(const char *root, const char *id, bool force, struct kk_error *err)
+/* Loads what poststop needs before anything is removed: a delete that
+ * cannot audit its hooks fails with nothing changed. */
+static int prepare_poststop(const struct kk_runtime_opts *rt, const struct kk_handle *h,
+			    const struct kk_spec **spec, struct kk_hook_session *hooks,
+			    struct kk_error *err)
+{
+	if (!(h->rec.flags & KK_RECORD_HOOKS_POSTSTOP))
+		return 0;
+	*spec = kk_load_config_copy(h->dir_fd, err);
+	if (*spec == NULL)
+		return -1;
+	return kk_hook_session_open(rt, hooks, err);
+}
+
+/* poststop failures are warnings (runtime.md): the container is gone. */
+static void poststop(const struct kk_handle *h, const struct kk_spec *spec,
+		     const struct kk_hook_session *hooks)
+{
+	struct kk_error failed = {0};
+
+	if (spec != NULL &&
+	    kk_lifecycle_hooks(hooks, spec, KK_HOOK_POSTSTOP, h->rec.id, h->rec.bundle,
+			       KK_STATUS_STOPPED, h->rec.pid, &failed) < 0)
+		kk_warn("%s", failed.msg);
+}
+
+static int tear_down(const struct kk_runtime_opts *rt, const char *id, bool force,
+		     struct kk_handle *h, struct kk_error *err)
+{
+	KK_AUTODOC const struct kk_spec *spec = NULL;
+	KK_CLEANUP(kk_hook_session_close) struct kk_hook_session hooks = KK_HOOK_SESSION_INIT;
+
+	/* We hold the lock, so a "creating" container's create is dead: its
+	 * leftovers are deleted like a stopped container's. */
+	if ((h->status == KK_STATUS_CREATED || h->status == KK_STATUS_RUNNING ||
+	     h->status == KK_STATUS_PAUSED) &&
+	    !force)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "cannot delete container %s that is not stopped: %s", id,
+				    status_name(h->status));
+	if (prepare_poststop(rt, h, &spec, &hooks, err) < 0)
+		return -1;
+	if (kill_all(&h->rec, err) < 0 || remove_cgroup(&h->rec, err) < 0 ||
+	    kk_state_remove(h->root_fd, id, err) < 0)
+		return -1;
+	poststop(h, spec, &hooks);
+	return 0;
+}
+
+int kk_container_delete(const struct kk_runtime_opts *rt, const char *id, bool force,
+			struct kk_error *err)
 {
 	KK_AUTOHANDLE struct kk_handle h;
 
-	if (kk_handle_open(root, id, KK_OPEN_LOCK | KK_OPEN_PARTIAL, &h, err) < 0) {
+	if (kk_handle_open(rt->root, id, KK_OPEN_LOCK | KK_OPEN_PARTIAL, &h, err) < 0) {
 		/* runc: delete --force of a container that does not exist succeeds. */
 		if (force && err->code == KK_ERR_NOT_FOUND) {
 			kk_error_clear(err);
@@ -115,15 +168,5 @@ int kk_container_delete(const char *root, const char *id, bool force, struct kk_
 	/* Killed before it wrote a record: it made nothing but the directory. */
 	if (h.record_missing)
 		return kk_state_remove(h.root_fd, id, err);
-	/* We hold the lock, so a "creating" container's create is dead: its
-	 * leftovers are deleted like a stopped container's. */
-	if ((h.status == KK_STATUS_CREATED || h.status == KK_STATUS_RUNNING ||
-	     h.status == KK_STATUS_PAUSED) &&
-	    !force)
-		return kk_error_set(err, KK_ERR_INVALID,
-				    "cannot delete container %s that is not stopped: %s", id,
-				    status_name(h.status));
-	if (kill_all(&h.rec, err) < 0 || remove_cgroup(&h.rec, err) < 0)
-		return -1;
-	return kk_state_remove(h.root_fd, id, err);
+	return tear_down(rt, id, force, &h, err);
 }

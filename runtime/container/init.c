@@ -17,6 +17,7 @@
 
 #include "base/cleanup.h"
 #include "runtime/container/internal.h"
+#include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/sync.h"
 
 /* In a new user namespace the init still has the host's ids, which map to
@@ -43,11 +44,13 @@ static int cmp_int(const void *a, const void *b)
  * --preserve-fds range; the rest is closed before any setup. */
 static void close_inherited(const struct kk_ctx *ctx, int listen_fd)
 {
-	int keep[] = {ctx->sync_fd, listen_fd, ctx->seccomp_sock_fd};
+	int keep[] = {ctx->sync_fd, listen_fd, ctx->seccomp_sock_fd,
+		      ctx->hooks != NULL ? ctx->hooks->audit_fd : -1};
+	size_t n = sizeof(keep) / sizeof(keep[0]);
 	unsigned from = 3 + ctx->preserve_fds;
 
-	qsort(keep, 3, sizeof(int), cmp_int);
-	for (size_t i = 0; i < 3; i++) {
+	qsort(keep, n, sizeof(int), cmp_int);
+	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)

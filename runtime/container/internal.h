@@ -52,6 +52,10 @@ int kk_sockaddr_at(int dir_fd, const char *name, struct sockaddr_un *sa, socklen
 
 struct kk_record;
 
+/* The config as it was at create, from the state directory, through the
+ * isolated parser like any config. */
+const struct kk_spec *kk_load_config_copy(int dir_fd, struct kk_error *err);
+
 /* Signals the record's init via a checked pidfd; "container not running"
  * when it is gone. */
 int kk_signal_init(const struct kk_record *rec, int sig, struct kk_error *err);

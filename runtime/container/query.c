@@ -15,7 +15,7 @@
 
 /* The annotations live in the config copied at create, read through the
  * isolated parser like any config. */
-static const struct kk_spec *load_copy(int dir_fd, struct kk_error *err)
+const struct kk_spec *kk_load_config_copy(int dir_fd, struct kk_error *err)
 {
 	KK_AUTOFREE char *buf = NULL;
 	size_t len = 0;
@@ -33,7 +33,7 @@ char *kk_container_state(const char *root, const char *id, struct kk_error *err)
 
 	if (kk_handle_open(root, id, 0, &h, err) < 0)
 		return NULL;
-	spec = load_copy(h.dir_fd, err);
+	spec = kk_load_config_copy(h.dir_fd, err);
 	if (spec == NULL)
 		return NULL;
 	st.oci_version = KK_SPEC_VERSION;

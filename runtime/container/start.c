@@ -2,14 +2,17 @@
  * connection: nothing (EOF at its execve, CLOEXEC) on success, or an error. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "parser/parser.h"
 #include "parser/vocab.h"
 #include "runtime/container/container.h"
 #include "runtime/container/internal.h"
+#include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/open.h"
 #include "runtime/container/sync.h"
 #include "runtime/sys/sys.h"
@@ -71,15 +74,39 @@ static int release(struct kk_handle *h, struct kk_error *err)
 	return await_exec(conn, err);
 }
 
-int kk_container_start(const char *root, const char *id, struct kk_error *err)
+/* poststart, after the process was executed and before start returns; a
+ * failure stops the container (as runc does) and fails start. */
+static int poststart(const struct kk_runtime_opts *rt, struct kk_handle *h,
+		     const struct kk_spec *spec, struct kk_hook_session *hooks,
+		     struct kk_error *err)
+{
+	struct kk_error ignored = {0};
+
+	if (kk_lifecycle_hooks(hooks, spec, KK_HOOK_POSTSTART, h->rec.id, h->rec.bundle,
+			       KK_STATUS_RUNNING, h->rec.pid, err) == 0)
+		return 0;
+	(void)rt;
+	kk_signal_init(&h->rec, SIGKILL, &ignored);
+	return -1;
+}
+
+int kk_container_start(const struct kk_runtime_opts *rt, const char *id, struct kk_error *err)
 {
 	KK_AUTOHANDLE struct kk_handle h;
+	KK_AUTODOC const struct kk_spec *spec = NULL;
+	KK_CLEANUP(kk_hook_session_close) struct kk_hook_session hooks = KK_HOOK_SESSION_INIT;
 
-	if (kk_handle_open(root, id, KK_OPEN_LOCK, &h, err) < 0 || check_startable(&h, err) < 0)
+	if (kk_handle_open(rt->root, id, KK_OPEN_LOCK, &h, err) < 0 || check_startable(&h, err) < 0)
 		return -1;
+	/* Policy and audit log first: if hooks cannot run, nothing starts. */
+	if (h.rec.flags & KK_RECORD_HOOKS_POSTSTART) {
+		spec = kk_load_config_copy(h.dir_fd, err);
+		if (spec == NULL || kk_hook_session_open(rt, &hooks, err) < 0)
+			return -1;
+	}
 	if (release(&h, err) < 0)
 		return -1;
 	if (kk_sys()->unlinkat(h.dir_fd, KK_START_SOCKET, 0) < 0 && errno != ENOENT)
 		return kk_error_sys(err, errno, "remove the start socket");
-	return 0;
+	return spec != NULL ? poststart(rt, &h, spec, &hooks, err) : 0;
 }

@@ -11,7 +11,8 @@
 
 static const char *const msg_names[KK_MSG_TYPE_LAST] = {
 	[KK_MSG_GO] = "go",	      [KK_MSG_CREATED] = "created", [KK_MSG_ERROR] = "error",
-	[KK_MSG_CONSOLE] = "console", [KK_MSG_START] = "start",
+	[KK_MSG_CONSOLE] = "console", [KK_MSG_START] = "start",	    [KK_MSG_HOOKS] = "hooks",
+	[KK_MSG_RESUME] = "resume",
 };
 
 static int send_msg(int sock, const struct kk_msg *m, int fd)

@@ -16,6 +16,8 @@ enum kk_msg_type {
 	KK_MSG_ERROR,	  /* init -> runtime or start: a step failed (code, errno, text) */
 	KK_MSG_CONSOLE,	  /* init -> runtime: the pty master, as SCM_RIGHTS */
 	KK_MSG_START,	  /* start -> init: exec the process */
+	KK_MSG_HOOKS,	  /* init -> runtime: rootfs ready, run prestart/createRuntime */
+	KK_MSG_RESUME,	  /* runtime -> init: the hooks succeeded, go on */
 	KK_MSG_TYPE_LAST, /* not a message */
 };
 

@@ -17,6 +17,7 @@ extern "C" {
 #endif
 
 struct kk_cgroup;
+struct kk_hook_session;
 
 struct kk_ctx {
 	const struct kk_spec *spec;
@@ -38,10 +39,11 @@ struct kk_ctx {
 	bool userns; /* the init is in a new user namespace (id maps written by the runtime) */
 
 	/* Init side. */
-	int sync_fd;		  /* the socketpair end to the runtime */
-	int rootfs_fd;		  /* O_PATH fd of the rootfs, opened by the first rootfs op */
-	int console_sock_fd;	  /* connected --console-socket, or -1 */
-	int seccomp_sock_fd;	  /* connected to linux.seccomp.listenerPath, or -1 */
+	int sync_fd;	     /* the socketpair end to the runtime */
+	int rootfs_fd;	     /* O_PATH fd of the rootfs, opened by the first rootfs op */
+	int console_sock_fd; /* connected --console-socket, or -1 */
+	int seccomp_sock_fd; /* connected to linux.seccomp.listenerPath, or -1 */
+	const struct kk_hook_session *hooks; /* policy and audit log, when there are hooks */
 	char exec_path[PATH_MAX]; /* resolved in init-created, executed in init-process */
 };
 

@@ -43,6 +43,20 @@ int kk_plan_add(struct kk_plan *plan, const struct kk_op *op, struct kk_error *e
 	return 0;
 }
 
+int kk_plan_insert_before(struct kk_plan *plan, const char *type_name, const struct kk_op *op,
+			  struct kk_error *err)
+{
+	size_t at = 0;
+
+	while (at < plan->n && strcmp(plan->ops[at].type->name, type_name) != 0)
+		at++;
+	if (kk_plan_add(plan, op, err) < 0)
+		return -1;
+	memmove(&plan->ops[at + 1], &plan->ops[at], (plan->n - 1 - at) * sizeof(*op));
+	plan->ops[at] = *op;
+	return 0;
+}
+
 static const char *keep(struct kk_plan *plan, char *s, struct kk_error *err)
 {
 	if (s == NULL) {

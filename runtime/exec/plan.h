@@ -71,6 +71,12 @@ struct kk_plan {
 /* Appends an op (copied). */
 int kk_plan_add(struct kk_plan *plan, const struct kk_op *op, struct kk_error *err);
 
+/* Inserts an op before the first op of the named type (or appends it when
+ * there is none): for steps that must sit between two steps of another
+ * feature, like the create hooks just before pivot_root. */
+int kk_plan_insert_before(struct kk_plan *plan, const char *type_name, const struct kk_op *op,
+			  struct kk_error *err);
+
 /* A string that lives as long as the plan; NULL with err set on ENOMEM. */
 const char *kk_plan_strdup(struct kk_plan *plan, const char *s, struct kk_error *err);
 const char *kk_plan_printf(struct kk_plan *plan, struct kk_error *err, const char *fmt, ...)

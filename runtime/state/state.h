@@ -36,6 +36,10 @@ int kk_id_check(const char *id, struct kk_error *err);
 enum kk_record_flags {
 	KK_RECORD_CREATED = 1 << 0, /* create finished: the init waits for start */
 	KK_RECORD_STARTED = 1 << 1, /* start released the init */
+	/* The config has hooks of these kinds: start and delete then read the
+	 * config copy; without them they never parse anything. */
+	KK_RECORD_HOOKS_POSTSTART = 1 << 2,
+	KK_RECORD_HOOKS_POSTSTOP = 1 << 3,
 };
 
 struct kk_record {
