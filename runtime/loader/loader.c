@@ -69,7 +69,9 @@ static int wait_child(pid_t pid, int pidfd, int msg_fd, int timeout_ms, struct o
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!exited || !eof) {
-		struct pollfd fds[2] = {{pidfd, POLLIN, 0}, {msg_fd, POLLIN, 0}};
+		/* After EOF the pipe stays readable (POLLHUP): watch only the pidfd,
+		 * or the loop spins until the child is gone. */
+		struct pollfd fds[2] = {{pidfd, POLLIN, 0}, {eof ? -1 : msg_fd, POLLIN, 0}};
 		int left = timeout_ms - elapsed_ms(&start);
 
 		if (left <= 0 || poll(fds, 2, left) == 0) {
