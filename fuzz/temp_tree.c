@@ -105,7 +105,7 @@ static void make_all(void)
 		base = getenv("TMPDIR");
 	if (base == NULL || base[0] == '\0')
 		base = "/tmp";
-	snprintf(temp_dir, sizeof(temp_dir), "%s/kakoi-fuzz.XXXXXX", base);
+	snprintf(temp_dir, sizeof(temp_dir), "%s/kakoi-fuzz-tree.XXXXXX", base);
 	if (mkdtemp(temp_dir) == NULL)
 		harness_failed("mkdtemp", temp_dir);
 	maker = getpid();

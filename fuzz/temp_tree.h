@@ -6,7 +6,7 @@
 #ifndef KK_FUZZ_TEMP_TREE_H
 #define KK_FUZZ_TEMP_TREE_H
 
-/* $TEST_TMPDIR, $TMPDIR or /tmp, plus "/kakoi-fuzz.XXXXXX". */
+/* $TEST_TMPDIR, $TMPDIR or /tmp, plus "/kakoi-fuzz-tree.XXXXXX". */
 const char *fz_temp_dir(void);
 
 enum fz_cgroup_tree {

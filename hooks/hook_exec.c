@@ -67,8 +67,8 @@ static void confine(const struct hk_job *job)
 {
 	struct kk_error err = {0};
 
-	if (chdir(job->bundle ? job->bundle : "/") < 0)
-		die('F', job->bundle ? job->bundle : "/", errno);
+	if (chdir(job->cwd) < 0)
+		die('F', job->cwd, errno);
 	if (job->limits->profile == KK_HOOK_PROFILE_STRICT &&
 	    (hk_confine_caps(job->limits->keep_caps, &err) < 0 || hk_confine_seccomp(&err) < 0))
 		die('F', err.msg, 0);

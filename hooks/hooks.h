@@ -47,11 +47,12 @@ int kk_hook_audit_open(const char *path, struct kk_error *err);
 
 struct kk_hook_run {
 	const char *id;			     /* container id */
-	const char *bundle;		     /* the hook's cwd */
+	const char *bundle;		     /* recorded, and the hook's cwd unless cwd is set */
 	const char *state_json;		     /* the container state, the hook's stdin */
 	const struct kk_hook_policy *policy; /* NULL: the standard profile */
 	int audit_fd;			     /* from kk_hook_audit_open */
 	bool keep_going; /* poststop: run every hook, report the first failure */
+	const char *cwd; /* NULL: the bundle; "/" for hooks run after pivot_root */
 };
 
 /* Runs the hooks of one kind, in order. Without keep_going it stops at the

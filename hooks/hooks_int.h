@@ -80,7 +80,7 @@ struct hk_job {
 	const struct kk_hook *hook;
 	const struct hk_exe *exe;
 	const struct hk_limits *limits;
-	const char *bundle;
+	const char *cwd;   /* the bundle, or the run's cwd */
 	int stdin_fd;	   /* sealed memfd holding the state */
 	char *const *argv; /* NULL-terminated */
 	char *const *envp; /* NULL-terminated, exactly hook->env */

@@ -22,6 +22,15 @@
 
 /* The state on a sealed memfd: the hook reads it at its own pace, and
  * cannot change what the next hook reads. */
+/* Hooks run where the container's bundle is, except those running after
+ * pivot_root, where the host path means nothing. */
+static const char *run_cwd(const struct kk_hook_run *run)
+{
+	if (run->cwd != NULL)
+		return run->cwd;
+	return run->bundle != NULL ? run->bundle : "/";
+}
+
 static int state_fd(const char *json, struct kk_error *err)
 {
 	KK_AUTOCLOSE int fd = memfd_create("kakoi-hook-state", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -228,7 +237,8 @@ static int execute(const struct hook_ctx *c, struct kk_error *err)
 
 	if (stdin_fd < 0)
 		return refuse(c, &c->exe, err);
-	x.job = (struct hk_job){c->hook, &c->exe, &c->limits, c->run->bundle, stdin_fd, argv, envp};
+	x.job = (struct hk_job){c->hook,  &c->exe, &c->limits, run_cwd(c->run),
+				stdin_fd, argv,	   envp};
 	if (spawn(&x, err) < 0)
 		return refuse(c, &c->exe, err);
 	r = release(c, &x, err);

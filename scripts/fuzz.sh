@@ -22,7 +22,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 read -r -a EXTRA_FLAGS <<<"${FUZZ_BAZEL_FLAGS:-}"
-ALL_TARGETS=(config_fuzz process_fuzz state_fuzz image_fuzz)
+ALL_TARGETS=(config_fuzz process_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
 if (($# > 0)); then
 	TARGETS=("$@")
 else
@@ -32,22 +32,26 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kakoi-fuzz.XXXXXX")
 echo "fuzz.sh: working directory (logs, corpora, artifacts): $WORK"
 
-# corpus dir and dictionary of each target
+# corpus dir and dictionary of each target (none: libFuzzer's comparison
+# tracing finds the few words of the record and CLI inputs by itself)
 corpus_of() { echo "fuzz/corpus/${1%_fuzz}"; }
 dict_of() {
 	case "$1" in
 	image_fuzz) echo image.dict ;;
+	record_fuzz | cli_fuzz) ;;
 	*) echo oci.dict ;;
 	esac
 }
 
+# Builds the dictionaries and the given targets; log in $WORK/build[-X].log.
 build() {
-	local labels=(//fuzz:oci_dict //fuzz:image_dict) t
-	for t in "${TARGETS[@]}"; do
+	local log=$1 labels=(//fuzz:oci_dict //fuzz:image_dict) t
+	shift
+	for t in "$@"; do
 		labels+=("//fuzz:$t")
 	done
 	bazel build --config=fuzz "${EXTRA_FLAGS[@]}" --curses=no --color=no "${labels[@]}" \
-		>"$WORK/build.log" 2>&1
+		>"$log" 2>&1
 }
 
 # The first line matching a sanitizer / libFuzzer error report, shortened.
@@ -65,14 +69,17 @@ failure_reason() {
 # Runs one target; prints its result line; returns non-zero on failure.
 run_target() {
 	local t=$1 bin=$2 dict=$3
-	local dir="$WORK/$t" log="$WORK/$t/fuzz.log" rc
-	mkdir -p "$dir/corpus" "$dir/artifacts"
+	local dir="$WORK/$t" log="$WORK/$t/fuzz.log" rc dict_flag=()
+	mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp"
 	cp -r "$(corpus_of "$t")/." "$dir/corpus/"
 	chmod -R u+w "$dir/corpus"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=1 \
+	[[ -n "$dict" ]] && dict_flag=(-dict="$dict")
+	# TMPDIR: targets that need files (fuzz/temp_tree.h) make them there;
+	# a crash skips their cleanup, so it stays with the artifacts.
+	TMPDIR="$dir/tmp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		"$bin" "$dir/corpus" \
-		-dict="$dict" \
+		"${dict_flag[@]}" \
 		-max_total_time="$FUZZ_SECONDS" \
 		-timeout=10 \
 		-rss_limit_mb=2048 \
@@ -100,18 +107,27 @@ report() {
 	return 1
 }
 
-if ! build; then
+# One build for all; if it fails, each target alone, so a target whose
+# code does not build under clang fails by itself and the others still run.
+BUILT=()
+if build "$WORK/build.log" "${TARGETS[@]}"; then
+	BUILT=("${TARGETS[@]}")
+else
 	tail -20 "$WORK/build.log" >&2
 	for t in "${TARGETS[@]}"; do
-		echo "fuzz $t: FAIL build failed (artifact: $WORK/build.log)"
+		if build "$WORK/build-$t.log" "$t"; then
+			BUILT+=("$t")
+		else
+			echo "fuzz $t: FAIL build failed (artifact: $WORK/build-$t.log)"
+		fi
 	done
-	exit 1
 fi
 BIN=$(bazel info --config=fuzz "${EXTRA_FLAGS[@]}" bazel-bin 2>/dev/null)
 
-failed=0
-for t in "${TARGETS[@]}"; do
-	if ! run_target "$t" "$BIN/fuzz/$t" "$BIN/fuzz/$(dict_of "$t")"; then
+failed=$((${#TARGETS[@]} - ${#BUILT[@]}))
+for t in "${BUILT[@]}"; do
+	dict=$(dict_of "$t")
+	if ! run_target "$t" "$BIN/fuzz/$t" "${dict:+$BIN/fuzz/$dict}"; then
 		failed=$((failed + 1))
 	fi
 done

@@ -52,6 +52,8 @@ int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *sp
 		       enum kk_hook_kind kind, const char *id, const char *bundle, int status,
 		       pid_t pid, struct kk_error *err)
 {
+	/* startContainer runs after pivot_root: the bundle's host path is gone. */
+	const char *cwd = kind == KK_HOOK_START_CONTAINER ? "/" : NULL;
 	struct kk_state st = {.oci_version = KK_SPEC_VERSION,
 			      .id = id,
 			      .status = status,
@@ -63,6 +65,7 @@ int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *sp
 				  .bundle = bundle,
 				  .policy = s->policy,
 				  .audit_fd = s->audit_fd,
+				  .cwd = cwd,
 				  .keep_going = kind == KK_HOOK_POSTSTOP};
 
 	if (!kk_spec_has_hooks(spec, kind))

@@ -98,12 +98,26 @@ void kk_plan_free(struct kk_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
+/* Descriptions quote config strings; a newline or an ESC in one must not
+ * forge lines in the auditor's view or in an error. */
+static void make_printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 void kk_op_describe(const struct kk_op *op, char *buf, size_t len)
 {
+	if (len == 0)
+		return;
+	buf[0] = '\0';
 	if (op->type->describe != NULL)
 		op->type->describe(op, buf, len);
 	else
 		snprintf(buf, len, "%s", op->path != NULL ? op->path : "");
+	buf[len - 1] = '\0';
+	make_printable(buf);
 }
 
 int kk_plan_run(const struct kk_plan *plan, enum kk_phase phase, struct kk_ctx *ctx,

@@ -113,7 +113,7 @@ int kk_sandbox_seccomp(const int *allowed_fds, struct kk_error *err)
 	r = allow_memory(ctx);
 	for (const int *fd = allowed_fds; *fd >= 0 && r == 0; fd++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)*fd));
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)*fd, 0));
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -148,7 +148,8 @@ class HookRun : public ::testing::Test
 	int Run(kk_hook_kind kind = KK_HOOK_PRESTART)
 	{
 		kk_hook_list list = {hooks.data(), hooks.size()};
-		kk_hook_run run = {"c1", dir.c_str(), kState, policy, audit_fd, keep_going};
+		kk_hook_run run = {"c1",     dir.c_str(), kState, policy,
+				   audit_fd, keep_going,  nullptr};
 
 		kk_error_clear(&err);
 		return kk_hooks_run(&list, kind, &run, &err);

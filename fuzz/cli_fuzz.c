@@ -1,0 +1,139 @@
+/* Fuzz target: the small parsers of command-line words that reach the
+ * runtime: kk_signal_parse() (`kakoi kill ID SIGNAL`) and kk_id_check()
+ * (every verb's container ID, which becomes a directory name under the
+ * state root). The input is split at its first NUL: the part before it is
+ * the signal, the part after it (up to a second NUL) the ID; an input
+ * without a NUL goes to both. Each string is an exact-size heap copy, so
+ * ASan sees a read past its terminator.
+ *
+ * Properties: a parsed signal is a real one or 0 (0..SIGRTMAX) and parses to the
+ * same number in upper case, in lower case and as its decimal number; a
+ * refused one is a usage error. An accepted ID is one safe path component
+ * made of the documented characters (state.h); a refused one is invalid
+ * with a printable message (it quotes the ID). */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "fuzz/fuzz_check.h"
+#include "runtime/cli/signals.h"
+#include "runtime/state/state.h"
+
+static _Noreturn void violated(const char *what, const char *input)
+{
+	fprintf(stderr, "fuzz property violated: %s: \"%s\"\n", what, input);
+	abort();
+}
+
+/* The signal s parses to, or -1 when refused (the refusal checked). 0 is
+ * valid: `kill ID 0` checks that the container's init exists. */
+static int parse_signal(const char *s)
+{
+	struct kk_error err;
+	int sig = 0;
+
+	kk_error_clear(&err);
+	if (kk_signal_parse(s, &sig, &err) < 0) {
+		fz_check_failure("kk_signal_parse", &err, FZ_CODE(KK_ERR_USAGE));
+		return -1;
+	}
+	if (sig < 0 || sig > SIGRTMAX)
+		violated("kk_signal_parse gave a signal out of range", s);
+	return sig;
+}
+
+static int parse_recased(const char *s, int (*recase)(int))
+{
+	KK_AUTOFREE char *copy = strdup(s);
+
+	if (copy == NULL)
+		abort();
+	for (char *p = copy; *p != '\0'; p++)
+		*p = (char)recase((unsigned char)*p);
+	return parse_signal(copy);
+}
+
+static void check_signal(const char *s)
+{
+	char number[16];
+	int sig = parse_signal(s);
+
+	if (sig < 0)
+		return;
+	if (parse_recased(s, toupper) != sig || parse_recased(s, tolower) != sig)
+		violated("kk_signal_parse depends on case", s);
+	snprintf(number, sizeof(number), "%d", sig);
+	if (parse_signal(number) != sig)
+		violated("kk_signal_parse refuses the number of a signal it parsed", s);
+}
+
+static bool id_char(char c, bool first)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (!first && strchr("_.+-", c) != NULL);
+}
+
+static void check_id(const char *id)
+{
+	struct kk_error err;
+	size_t len = strlen(id);
+
+	kk_error_clear(&err);
+	if (kk_id_check(id, &err) < 0) {
+		fz_check_failure("kk_id_check", &err, FZ_CODE(KK_ERR_INVALID));
+		for (const char *p = err.msg; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				violated("kk_id_check's message is not printable", id);
+		return;
+	}
+	if (len == 0 || len > KK_ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
+	    strchr(id, '/') != NULL)
+		violated("kk_id_check accepted an unsafe id", id);
+	for (size_t i = 0; i < len; i++)
+		if (!id_char(id[i], i == 0))
+			violated("kk_id_check accepted an undocumented character", id);
+}
+
+/* len bytes (up to a NUL) into an exact-size block. Not strndup: ASan's
+ * strndup reads one byte past len under strict_string_checks. */
+static char *copy_string(const uint8_t *data, size_t len)
+{
+	const uint8_t *nul = memchr(data, '\0', len);
+	char *s;
+
+	if (nul != NULL)
+		len = (size_t)(nul - data);
+	s = malloc(len + 1);
+	if (s != NULL) {
+		memcpy(s, data, len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint8_t none[1];
+	const uint8_t *nul;
+	size_t first;
+	KK_AUTOFREE char *sig_text = NULL;
+	KK_AUTOFREE char *id = NULL;
+
+	if (data == NULL)
+		data = none;
+	nul = memchr(data, '\0', size);
+	first = nul ? (size_t)(nul - data) : size;
+	sig_text = copy_string(data, first);
+	id = nul ? copy_string(nul + 1, size - first - 1) : copy_string(data, size);
+	if (sig_text == NULL || id == NULL)
+		abort();
+	check_signal(sig_text);
+	check_id(id);
+	return 0;
+}
