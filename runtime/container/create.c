@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "parser/parser.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
@@ -297,6 +298,19 @@ static int run_init(struct create_job *job, struct kk_ctx *ctx, struct kk_create
 	return kk_record_write(job->dir_fd, &job->rec, err);
 }
 
+/* runtime.md: a create that fails once the environment exists continues
+ * the lifecycle at delete, whose poststop hooks run (as warnings). */
+static void poststop_after_failure(struct create_job *job)
+{
+	struct kk_error failed = {0};
+
+	if (job->rec.pid <= 0 || job->hooks.audit_fd < 0)
+		return;
+	if (kk_lifecycle_hooks(&job->hooks, job->spec, KK_HOOK_POSTSTOP, job->opts->id, job->bundle,
+			       KK_STATUS_STOPPED, 0, &failed) < 0)
+		kk_warn("%s", failed.msg);
+}
+
 int kk_container_create(const struct kk_create_opts *opts, struct kk_created *out,
 			struct kk_error *err)
 {
@@ -328,6 +342,7 @@ int kk_container_create(const struct kk_create_opts *opts, struct kk_created *ou
 	} else {
 		kk_closep(&out->console_fd);
 		kk_undo_rollback(&undo, err);
+		poststop_after_failure(&job);
 	}
 	job_release(&job);
 	return rc;

@@ -76,8 +76,7 @@ static int release(struct kk_handle *h, struct kk_error *err)
 
 /* poststart, after the process was executed and before start returns; a
  * failure stops the container (as runc does) and fails start. */
-static int poststart(const struct kk_runtime_opts *rt, struct kk_handle *h,
-		     const struct kk_spec *spec, struct kk_hook_session *hooks,
+static int poststart(struct kk_handle *h, const struct kk_spec *spec, struct kk_hook_session *hooks,
 		     struct kk_error *err)
 {
 	struct kk_error ignored = {0};
@@ -85,7 +84,6 @@ static int poststart(const struct kk_runtime_opts *rt, struct kk_handle *h,
 	if (kk_lifecycle_hooks(hooks, spec, KK_HOOK_POSTSTART, h->rec.id, h->rec.bundle,
 			       KK_STATUS_RUNNING, h->rec.pid, err) == 0)
 		return 0;
-	(void)rt;
 	kk_signal_init(&h->rec, SIGKILL, &ignored);
 	return -1;
 }
@@ -108,5 +106,5 @@ int kk_container_start(const struct kk_runtime_opts *rt, const char *id, struct 
 		return -1;
 	if (kk_sys()->unlinkat(h.dir_fd, KK_START_SOCKET, 0) < 0 && errno != ENOENT)
 		return kk_error_sys(err, errno, "remove the start socket");
-	return spec != NULL ? poststart(rt, &h, spec, &hooks, err) : 0;
+	return spec != NULL ? poststart(&h, spec, &hooks, err) : 0;
 }
