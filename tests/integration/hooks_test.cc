@@ -314,6 +314,10 @@ TEST_P(FailingHook, HasTheSpecsEffectAndLeavesNothing)
 	AddHook(kind, ok, {log, "first-ran"});
 	AddHook(kind, bad, {log, kind});
 	AddHook(kind, ok, {log, "third-ran"});
+	// runtime.md: after a failed create the lifecycle continues at delete,
+	// so poststop hooks run then too.
+	if (kind != "poststop")
+		AddHook("poststop", Script("post.sh", touch), {log_, "poststop-ran"});
 	config_->SetArgs({"/bin/sh", "-c", "touch /hooklog/process-ran; exec /probe sleep 100"});
 	Result r;
 	auto create = CreateH(&r);
@@ -328,6 +332,7 @@ TEST_P(FailingHook, HasTheSpecsEffectAndLeavesNothing)
 		EXPECT_TRUE(Logged("first-ran"));
 		EXPECT_FALSE(Logged("third-ran"));
 		EXPECT_FALSE(Logged("process-ran"));
+		EXPECT_TRUE(Logged("poststop-ran")) << "no poststop after the failed create";
 		ExpectNothingLeftBehind(id_); // without any delete
 		return;
 	}
