@@ -3,6 +3,7 @@
  * the container's status (128+signal when it was killed). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include "runtime/cli/cli.h"
 #include "runtime/cli/create_flags.h"
 #include "runtime/cli/relay.h"
+#include "runtime/sys/sys.h"
 
 static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
@@ -39,16 +41,26 @@ static int exit_code(int status)
 	return WEXITSTATUS(status);
 }
 
+/* A run whose start failed leaves nothing: not the container, and not the
+ * pid file its create half wrote. */
+static void abandon(const struct kk_create_opts *opts)
+{
+	struct kk_error ignored = {0};
+
+	kk_container_delete(opts->rt, opts->id, true, &ignored);
+	if (opts->pid_file != NULL)
+		kk_sys()->unlinkat(AT_FDCWD, opts->pid_file, 0);
+}
+
 static int foreground(const struct kk_create_opts *opts, struct kk_created *c, struct kk_error *err)
 {
 	sigset_t set;
 	KK_AUTOCLOSE int sfd = relay_signals(&set, err);
 	KK_AUTOCLOSE int console = c->console_fd;
-	struct kk_error ignored = {0};
 	int status = 0;
 
 	if (sfd < 0 || kk_container_start(opts->rt, opts->id, err) < 0) {
-		kk_container_delete(opts->rt, opts->id, true, &ignored);
+		abandon(opts);
 		return -1;
 	}
 	if (kk_relay_until_exit(sfd, c->pid, console, &status, err) < 0)
@@ -64,7 +76,6 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	struct kk_runtime_opts rt = kk_cli_runtime(g);
 	struct kk_create_opts opts = {.rt = &rt};
 	struct kk_created created;
-	struct kk_error ignored = {0};
 	bool detach = false;
 
 	if (kk_cli_create_flags(&kk_verb_run, argc, argv, &opts, &detach, err) < 0)
@@ -75,7 +86,7 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	if (!detach)
 		return foreground(&opts, &created, err);
 	if (kk_container_start(&rt, opts.id, err) < 0) {
-		kk_container_delete(&rt, opts.id, true, &ignored);
+		abandon(&opts);
 		return -1;
 	}
 	return 0;

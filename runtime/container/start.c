@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "parser/parser.h"
 #include "parser/vocab.h"
 #include "runtime/container/container.h"
@@ -67,8 +68,15 @@ static int release(struct kk_handle *h, struct kk_error *err)
 	if (conn < 0 || kk_sys()->connect(conn, (struct sockaddr *)&sa, len) < 0)
 		return kk_error_sys(err, errno, "connect to the container init");
 	h->rec.flags |= KK_RECORD_STARTED;
-	if (kk_record_write(h->dir_fd, &h->rec, err) < 0)
+	if (kk_record_write(h->dir_fd, &h->rec, err) < 0) {
+		/* The rename may have happened before the failure: put the old
+		 * record back, or the waiting init would pass for running. */
+		struct kk_error ignored = {0};
+
+		h->rec.flags &= ~(uint32_t)KK_RECORD_STARTED;
+		kk_record_write(h->dir_fd, &h->rec, &ignored);
 		return -1;
+	}
 	if (kk_msg_send(conn, KK_MSG_START, -1, err) < 0)
 		return -1;
 	return await_exec(conn, err);
@@ -104,7 +112,9 @@ int kk_container_start(const struct kk_runtime_opts *rt, const char *id, struct 
 	}
 	if (release(&h, err) < 0)
 		return -1;
+	/* The process runs now: a socket left behind is untidy, not a failure
+	 * (delete removes it with the directory). */
 	if (kk_sys()->unlinkat(h.dir_fd, KK_START_SOCKET, 0) < 0 && errno != ENOENT)
-		return kk_error_sys(err, errno, "remove the start socket");
+		kk_warn("remove the start socket of %s: %s", id, strerror(errno));
 	return spec != NULL ? poststart(&h, spec, &hooks, err) : 0;
 }

@@ -283,9 +283,11 @@ int kk_pid_file_write(const char *path, pid_t pid, struct kk_undo *undo, struct 
 	/* Readable by all like runc's (0666 less the umask): monitors read it. */
 	if (undo != NULL && pid_file_absolute(path, &u, err) < 0)
 		return -1;
-	if (write_atomic(dir_fd, base, text, (size_t)n, 0644, err) < 0)
+	/* Registered first: the rename can succeed and the directory's fsync
+	 * fail, and then the file exists although the write "failed". The undo
+	 * tolerates a file that is not there. */
+	if (undo != NULL &&
+	    kk_undo_push(undo, "remove the pid file", pid_file_undo, &u, sizeof(u), err) < 0)
 		return -1;
-	if (undo == NULL)
-		return 0;
-	return kk_undo_push(undo, "remove the pid file", pid_file_undo, &u, sizeof(u), err);
+	return write_atomic(dir_fd, base, text, (size_t)n, 0644, err);
 }
