@@ -59,14 +59,6 @@ static json_object *rfc3339(int64_t ns)
 	return json_object_new_string(buf);
 }
 
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static json_object *strings(const struct kk_strv *v, bool names_only)
 {
 	json_object *arr = json_object_new_array();
@@ -113,7 +105,7 @@ static void add_identity(json_object *o, const struct hk_record *rec)
 	const struct kk_hook_run *run = rec->run;
 	const struct kk_hook *hook = rec->hook;
 
-	add(o, "time", rfc3339(realtime_ns()));
+	add(o, "time", rfc3339(hk_now_ns(CLOCK_REALTIME)));
 	add(o, "event", json_object_new_string(event_name(rec->event)));
 	add(o, "id", text(run->id));
 	add(o, "bundle", text(run->bundle));
@@ -165,9 +157,14 @@ static int append(int fd, const char *line, size_t len, struct kk_error *err)
 
 	if (n < 0)
 		return kk_error_sys(err, errno, "hook audit log: write");
-	if ((size_t)n != len)
+	if ((size_t)n != len) {
+		/* Ends the torn record's line, so the next record is a line of
+		 * its own; the operation fails either way. */
+		if (n > 0 && kk_sys()->write(fd, "\n", 1) == 1)
+			kk_sys()->fsync(fd);
 		return kk_error_set(err, KK_ERR_SYS,
 				    "hook audit log: short write (%zd of %zu bytes)", n, len);
+	}
 	/* EINVAL: the fd cannot be synced (a pipe or character device). */
 	if (kk_sys()->fsync(fd) < 0 && errno != EINVAL)
 		return kk_error_sys(err, errno, "hook audit log: fsync");
@@ -217,25 +214,73 @@ static int make_parent(const char *path, struct kk_error *err)
 	return 0;
 }
 
+/* An existing log must be one only root could have written: a regular
+ * file, owned by the (effective) user writing it, not writable by others. */
+static int trusted(int fd, const char *path, struct kk_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return kk_error_sys(err, errno, "hook audit log: stat %s", path);
+	if (!S_ISREG(st.st_mode))
+		return kk_error_set(err, KK_ERR_INVALID, "hook audit log %s: not a regular file",
+				    path);
+	if (st.st_uid != geteuid())
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "hook audit log %s: owned by uid %u, not %u", path,
+				    (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "hook audit log %s: writable by group or others (mode %04o)",
+				    path, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* A new log's directory entry is made durable too: the first record's
+ * fsync covers the file, not its name. */
+static int sync_parent(const char *path, struct kk_error *err)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	KK_AUTOCLOSE int fd = -1;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || kk_sys()->fsync(fd) < 0)
+		return kk_error_sys(err, errno, "hook audit log: syncing %s", dir);
+	return 0;
+}
+
+/* O_NONBLOCK only for the open: a FIFO without a reader must fail, not hang. */
+#define AUDIT_FLAGS (O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
+
 int kk_hook_audit_open(const char *path, struct kk_error *err)
 {
 	KK_AUTOCLOSE int fd = -1;
-	struct stat st;
+	bool created = false;
 
 	if (path == NULL || path[0] == '\0')
 		return kk_error_set(err, KK_ERR_USAGE, "hook audit log: no path");
 	if (make_parent(path, err) < 0)
 		return -1;
-	/* O_NONBLOCK only for the open: a FIFO without a reader must fail, not hang. */
-	fd = open(path,
-		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
-		  0600);
+	fd = open(path, AUDIT_FLAGS);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, AUDIT_FLAGS | O_CREAT | O_EXCL, 0600);
+		created = fd >= 0;
+		if (fd < 0 && errno == EEXIST) /* created meanwhile by another kakoi */
+			fd = open(path, AUDIT_FLAGS);
+	}
 	if (fd < 0)
 		return kk_error_sys(err, errno, "hook audit log: open %s", path);
-	if (fstat(fd, &st) < 0)
-		return kk_error_sys(err, errno, "hook audit log: stat %s", path);
-	if (S_ISDIR(st.st_mode))
-		return kk_error_set(err, KK_ERR_INVALID, "hook audit log %s: is a directory", path);
+	if (trusted(fd, path, err) < 0)
+		return -1;
+	if (created && sync_parent(path, err) < 0)
+		return -1;
 	if (fcntl(fd, F_SETFL, O_APPEND) < 0)
 		return kk_error_sys(err, errno, "hook audit log: fcntl %s", path);
 	return kk_steal_fd(&fd);

@@ -16,7 +16,8 @@
  * loading kernel code, replacing the kernel, BPF, reading or writing other
  * processes, power and swap, the clock, the kernel keyrings, perf,
  * userfaultfd (a kernel-exploit primitive), handle-based open (escapes
- * mount confinement), raw port I/O. mount stays: a GPU hook bind-mounts. */
+ * mount confinement), raw port I/O, the host's names (CAP_SYS_ADMIN stays
+ * for mount, and would allow them). mount stays: a GPU hook bind-mounts. */
 static const char *const denied[] = {
 	"init_module",
 	"finit_module",
@@ -59,6 +60,8 @@ static const char *const denied[] = {
 	"_sysctl",
 	"syslog",
 	"pivot_root",
+	"sethostname",
+	"setdomainname",
 };
 
 static int deny_all(scmp_filter_ctx ctx, struct kk_error *err)
@@ -131,6 +134,35 @@ int hk_confine_caps(uint64_t keep, struct kk_error *err)
 	cap_free(caps);
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = kk_error_sys(err, errno, "hook no_new_privs");
+	return r;
+}
+
+/* A hook in a container's namespaces could otherwise open the init's fds
+ * (/proc/1/fd/N: the host's audit log, sync socket) despite the init being
+ * non-dumpable: CAP_SYS_PTRACE is what overrides that. Gone from every
+ * set, so exec (root's caps come from the bounding and inheritable sets)
+ * cannot bring it back. */
+int hk_confine_no_ptrace(struct kk_error *err)
+{
+	cap_value_t ptrace_cap = CAP_SYS_PTRACE;
+	cap_t caps;
+	int r;
+
+	if (prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE) < 0 && errno != EINVAL)
+		return kk_error_sys(err, errno, "hook bounding set: dropping CAP_SYS_PTRACE");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0) < 0 &&
+	    errno != EINVAL)
+		return kk_error_sys(err, errno, "hook ambient CAP_SYS_PTRACE");
+	caps = cap_get_proc();
+	if (caps == NULL)
+		return kk_error_sys(err, errno, "hook capabilities");
+	r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &ptrace_cap, CAP_CLEAR) == 0 &&
+			    cap_set_flag(caps, CAP_PERMITTED, 1, &ptrace_cap, CAP_CLEAR) == 0 &&
+			    cap_set_flag(caps, CAP_INHERITABLE, 1, &ptrace_cap, CAP_CLEAR) == 0 &&
+			    cap_set_proc(caps) == 0
+		    ? 0
+		    : kk_error_sys(err, errno, "hook capabilities: dropping CAP_SYS_PTRACE");
+	cap_free(caps);
 	return r;
 }
 

@@ -1,14 +1,19 @@
-/* The hook's executable. It is opened once; the sha256 in the audit log is
- * computed from that fd and the same fd is executed (execveat with
- * AT_EMPTY_PATH), so the log names the bytes that ran, not whatever sits
- * at the path later. A file changed while it is being hashed is refused. */
+/* The hook's executable. It is opened once and copied into a memfd that
+ * is then sealed; the sha256 in the audit log is computed from the memfd
+ * and the memfd is executed (execveat with AT_EMPTY_PATH). Hashing and
+ * executing the file's own fd would not pin its bytes: a binary can be
+ * rewritten before execveat, and a script is read by its interpreter
+ * after exec. A file changed while it is being copied is refused. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -75,37 +80,100 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static int hash(int fd, struct hk_exe *exe, const char *path, struct kk_error *err)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	struct stat before, after;
 	int r;
 
 	if (md == NULL)
 		return kk_error_sys(err, ENOMEM, "%s: sha256", path);
-	r = fstat(fd, &before) < 0 ? kk_error_sys(err, errno, "stat %s", path) : 0;
-	if (r == 0 && !S_ISREG(before.st_mode))
-		r = kk_error_set(err, KK_ERR_INVALID, "%s: not a regular file", path);
-	if (r == 0)
-		r = digest(md, fd, exe, path, err);
+	r = digest(md, fd, exe, path, err);
 	EVP_MD_CTX_free(md);
-	if (r == 0 && fstat(fd, &after) < 0)
-		r = kk_error_sys(err, errno, "stat %s", path);
-	if (r == 0 && !same_file(&before, &after))
-		r = kk_error_set(err, KK_ERR_INVALID, "%s: changed while it was being hashed",
-				 path);
 	return r;
+}
+
+/* The memfd is executed instead of the file, so what exec would have
+ * checked on the file is checked here: an execute bit, and no noexec
+ * mount. */
+static int executable(int fd, const struct stat *st, const char *path, struct kk_error *err)
+{
+	struct statvfs vfs;
+
+	if (!S_ISREG(st->st_mode))
+		return kk_error_set(err, KK_ERR_INVALID, "%s: not a regular file", path);
+	if (!(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		return kk_error_sys(err, EACCES, "%s: no execute permission", path);
+	if (fstatvfs(fd, &vfs) < 0)
+		return kk_error_sys(err, errno, "statvfs %s", path);
+	if (vfs.f_flag & ST_NOEXEC)
+		return kk_error_sys(err, EACCES, "%s: on a noexec mount", path);
+	return 0;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+static int new_memfd(const char *path, struct kk_error *err)
+{
+	/* MFD_EXEC (6.3+) says so explicitly where vm.memfd_noexec asks. */
+	int fd = memfd_create("kakoi-hook", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("kakoi-hook", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return kk_error_sys(err, errno, "%s: memfd_create", path);
+	return fd;
+}
+
+/* Copies the file into a sealed memfd; refuses a copy torn by a concurrent
+ * change of the file. */
+static int copy_sealed(int src, const struct stat *before, const char *path, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = new_memfd(path, err);
+	struct stat after;
+	off_t off = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = sendfile(fd, src, &off, 1 << 20);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kk_error_sys(err, errno, "%s: copying", path);
+		if (n == 0)
+			break;
+	}
+	if (fstat(src, &after) < 0)
+		return kk_error_sys(err, errno, "stat %s", path);
+	if (!same_file(before, &after) || off != after.st_size)
+		return kk_error_set(err, KK_ERR_INVALID, "%s: changed while it was being copied",
+				    path);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+		return kk_error_sys(err, errno, "%s: sealing the copy", path);
+	return kk_steal_fd(&fd);
 }
 
 int hk_exe_open(const char *path, struct hk_exe *exe, struct kk_error *err)
 {
 	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	KK_AUTOCLOSE int copy = -1;
+	struct stat st;
 
 	memset(exe, 0, sizeof(*exe));
 	exe->fd = -1;
 	if (fd < 0)
 		return kk_error_sys(err, errno, "open %s", path);
+	if (fstat(fd, &st) < 0)
+		return kk_error_sys(err, errno, "stat %s", path);
+	exe->dev = st.st_dev;
+	exe->ino = st.st_ino;
 	if (resolve(fd, exe->resolved, sizeof(exe->resolved), path, err) < 0 ||
-	    hash(fd, exe, path, err) < 0)
+	    executable(fd, &st, path, err) < 0)
 		return -1;
-	exe->fd = kk_steal_fd(&fd);
+	copy = copy_sealed(fd, &st, path, err);
+	if (copy < 0 || hash(copy, exe, path, err) < 0)
+		return -1;
+	exe->fd = kk_steal_fd(&copy);
 	return 0;
 }
 

@@ -67,9 +67,16 @@ static void confine(const struct hk_job *job)
 {
 	struct kk_error err = {0};
 
+	bool strict = job->limits->profile == KK_HOOK_PROFILE_STRICT;
+
+	/* Before chdir: the cwd must be looked up in the hook's own namespace. */
+	if (strict && hk_confine_mounts(&err) < 0)
+		die('F', err.msg, 0);
 	if (chdir(job->cwd) < 0)
 		die('F', job->cwd, errno);
-	if (job->limits->profile == KK_HOOK_PROFILE_STRICT &&
+	if (job->container_ns && hk_confine_no_ptrace(&err) < 0)
+		die('F', err.msg, 0);
+	if (strict &&
 	    (hk_confine_caps(job->limits->keep_caps, &err) < 0 || hk_confine_seccomp(&err) < 0))
 		die('F', err.msg, 0);
 	/* Last: the limits must not starve the confinement steps above. */

@@ -39,6 +39,18 @@ struct kk_hook_policy; /* a parsed policy document, see policy.h */
 const struct kk_hook_policy *kk_hook_policy_load(const char *path, bool explicit_path,
 						 struct kk_error *err);
 void kk_hook_policy_free(const struct kk_hook_policy *policy);
+
+/* Pins the allowlist of a parsed policy document (kk_doc_parse,
+ * kk_loader_parse) to the files its paths name now: their (st_dev,
+ * st_ino), following symlinks as exec would. A hook is then allowed only
+ * if the file it opens is one of those, wherever it is opened from (a
+ * container's rootfs cannot supply an "allowed" path). An entry that does
+ * not exist now pins nothing. Must run in the host's mount namespace;
+ * kk_hook_policy_load does it. Takes ownership of doc (freed on failure);
+ * release the result with kk_hook_policy_free. A strict policy with an
+ * allowlist that was not pinned refuses every hook. */
+const struct kk_hook_policy *kk_hook_policy_pin(const struct kk_hook_policy *doc,
+						struct kk_error *err);
 enum kk_hook_profile kk_hook_policy_profile(const struct kk_hook_policy *policy);
 
 /* Opens (creating it, and its directory, 0600/0700) the audit log for
@@ -53,6 +65,10 @@ struct kk_hook_run {
 	int audit_fd;			     /* from kk_hook_audit_open */
 	bool keep_going; /* poststop: run every hook, report the first failure */
 	const char *cwd; /* NULL: the bundle; "/" for hooks run after pivot_root */
+	/* createContainer, startContainer: the hook runs in the container's
+	 * namespaces, next to an init holding host fds, so it never has
+	 * CAP_SYS_PTRACE (in any profile). */
+	bool container_ns;
 };
 
 /* Runs the hooks of one kind, in order. Without keep_going it stops at the

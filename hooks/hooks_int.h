@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "base/error.h"
 #include "hooks/hooks.h"
@@ -25,11 +26,23 @@
 #define HK_AUDIT_STDERR 256  /* of which the audit record carries this many */
 #define HK_MSG_REASON 256    /* a setup/exec failure inside H or S */
 #define HK_REPLY_MARGIN_S 10 /* how long R waits for S beyond the hook's timeout */
+#define HK_REAP_MARGIN_S 3   /* how long S tries to reap beyond the hook's deadline */
 
-/* The hook's executable, opened once: the fd that is hashed is the fd that
- * is executed. */
+/* HK_REPLY_MARGIN_S, shortened by tests of the "supervisor did not
+ * answer" path. */
+extern long hk_reply_margin_s;
+
+/* clock_gettime(clock) in nanoseconds. */
+int64_t hk_now_ns(clockid_t clock);
+
+/* The hook's executable, opened once and copied into a sealed memfd:
+ * the memfd is hashed and the memfd is executed, so neither a rewrite of
+ * the file nor a script's interpreter reading it after exec can run bytes
+ * other than the hashed ones. */
 struct hk_exe {
-	int fd;			 /* O_RDONLY|O_CLOEXEC */
+	int fd;	   /* the sealed memfd, O_CLOEXEC */
+	dev_t dev; /* of the file that was opened (the allowlist pins these) */
+	ino_t ino;
 	char resolved[PATH_MAX]; /* the path the kernel opened (/proc/self/fd) */
 	char sha256[65];	 /* hex */
 	bool script;		 /* starts with "#!": the fd must survive exec */
@@ -47,8 +60,8 @@ struct hk_limits {
 
 void hk_policy_limits(const struct kk_hook_policy *policy, const struct kk_hook *hook,
 		      struct hk_limits *out);
-/* 0 when the policy lets resolved run, or -1 with err saying why not. */
-int hk_policy_allows(const struct kk_hook_policy *policy, const char *resolved,
+/* 0 when the policy lets exe run, or -1 with err saying why not. */
+int hk_policy_allows(const struct kk_hook_policy *policy, const struct hk_exe *exe,
 		     struct kk_error *err);
 const char *hk_profile_name(enum kk_hook_profile profile);
 
@@ -84,6 +97,7 @@ struct hk_job {
 	int stdin_fd;	   /* sealed memfd holding the state */
 	char *const *argv; /* NULL-terminated */
 	char *const *envp; /* NULL-terminated, exactly hook->env */
+	bool container_ns; /* run->container_ns: no CAP_SYS_PTRACE, whatever the profile */
 };
 
 /* S: never returns. chan is S's end of the seqpacket pair with R. */
@@ -97,6 +111,9 @@ __attribute__((noreturn)) void hk_hook_exec(const struct hk_job *job, int out_fd
 /* The strict profile's pieces, in H. */
 int hk_confine_caps(uint64_t keep, struct kk_error *err);
 int hk_confine_seccomp(struct kk_error *err);
+int hk_confine_mounts(struct kk_error *err);
+/* Any profile, for hooks in a container's namespaces. */
+int hk_confine_no_ptrace(struct kk_error *err);
 int hk_confine_rlimits(long timeout_s, struct kk_error *err);
 
 /* The audit record of one event. */

@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/cleanup.h"
 #include "hooks/hooks_int.h"
@@ -43,15 +44,77 @@ const struct kk_hook_policy *kk_hook_policy_load(const char *path, bool explicit
 		return NULL;
 	}
 	policy = kk_loader_parse(KK_DOC_HOOK_POLICY, buf, len, NULL, err);
+	if (policy != NULL)
+		policy = kk_hook_policy_pin(policy, err);
 	if (policy == NULL)
 		kk_error_prefix(err, "%s", path);
 	return policy;
 }
 
+/* The files an allowlist named when it was loaded. Kept beside the parsed
+ * document (whose layout belongs to parser/), found by its address, and
+ * freed with it; inherited by every fork, like the document. */
+struct pin {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct pinned {
+	const struct kk_hook_policy *doc;
+	struct pinned *next;
+	size_t n;
+	struct pin v[];
+};
+
+static struct pinned *pinned_list;
+
+static struct pinned **find_pinned(const struct kk_hook_policy *doc)
+{
+	struct pinned **p = &pinned_list;
+
+	while (*p != NULL && (*p)->doc != doc)
+		p = &(*p)->next;
+	return p;
+}
+
+const struct kk_hook_policy *kk_hook_policy_pin(const struct kk_hook_policy *doc,
+						struct kk_error *err)
+{
+	size_t n = doc->has_allowed_hooks ? doc->allowed_hooks.n : 0;
+	struct pinned *p = calloc(1, sizeof(*p) + n * sizeof(p->v[0]));
+
+	if (p == NULL) {
+		kk_doc_free(doc);
+		kk_error_sys(err, ENOMEM, "hook policy: allowedHooks");
+		return NULL;
+	}
+	p->doc = doc;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		/* Missing now: nothing at that path may run later either. */
+		if (stat(doc->allowed_hooks.v[i], &st) == 0)
+			p->v[p->n++] = (struct pin){st.st_dev, st.st_ino};
+	}
+	p->next = pinned_list;
+	pinned_list = p;
+	return doc;
+}
+
 void kk_hook_policy_free(const struct kk_hook_policy *policy)
 {
-	if (policy != &standard_default)
-		kk_doc_free(policy);
+	struct pinned **p;
+
+	if (policy == NULL || policy == &standard_default)
+		return;
+	p = find_pinned(policy);
+	if (*p != NULL) {
+		struct pinned *gone = *p;
+
+		*p = gone->next;
+		free(gone);
+	}
+	kk_doc_free(policy);
 }
 
 enum kk_hook_profile kk_hook_policy_profile(const struct kk_hook_policy *policy)
@@ -89,21 +152,20 @@ void hk_policy_limits(const struct kk_hook_policy *policy, const struct kk_hook 
 		out->keep_caps = policy->keep_caps;
 }
 
-/* An allowlist entry names a file; it may itself be a symlink, so both
- * sides are compared resolved. An entry that does not resolve matches
- * nothing. */
-int hk_policy_allows(const struct kk_hook_policy *policy, const char *resolved,
+/* The file opened must be one the allowlist named at load time, compared
+ * by (st_dev, st_ino) and not by path: a hook opened in a container's
+ * mount namespace has paths the image chooses. */
+int hk_policy_allows(const struct kk_hook_policy *policy, const struct hk_exe *exe,
 		     struct kk_error *err)
 {
+	const struct pinned *p;
+
 	if (kk_hook_policy_profile(policy) != KK_HOOK_PROFILE_STRICT || !policy->has_allowed_hooks)
 		return 0;
-	for (size_t i = 0; i < policy->allowed_hooks.n; i++) {
-		char real[PATH_MAX];
-
-		if (realpath(policy->allowed_hooks.v[i], real) != NULL &&
-		    strcmp(real, resolved) == 0)
+	p = *find_pinned(policy);
+	for (size_t i = 0; p != NULL && i < p->n; i++)
+		if (p->v[i].dev == exe->dev && p->v[i].ino == exe->ino)
 			return 0;
-	}
 	return kk_error_set(err, KK_ERR_INVALID,
-			    "refused by the hook policy: %s is not in allowedHooks", resolved);
+			    "refused by the hook policy: %s is not in allowedHooks", exe->resolved);
 }

@@ -20,8 +20,8 @@
 #include "base/cleanup.h"
 #include "hooks/hooks_int.h"
 
-/* The state on a sealed memfd: the hook reads it at its own pace, and
- * cannot change what the next hook reads. */
+long hk_reply_margin_s = HK_REPLY_MARGIN_S;
+
 /* Hooks run where the container's bundle is, except those running after
  * pivot_root, where the host path means nothing. */
 static const char *run_cwd(const struct kk_hook_run *run)
@@ -31,6 +31,8 @@ static const char *run_cwd(const struct kk_hook_run *run)
 	return run->bundle != NULL ? run->bundle : "/";
 }
 
+/* The state on a sealed memfd: the hook reads it at its own pace, and
+ * cannot change what the next hook reads. */
 static int state_fd(const char *json, struct kk_error *err)
 {
 	KK_AUTOCLOSE int fd = memfd_create("kakoi-hook-state", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -71,7 +73,9 @@ static char **vector(const struct kk_strv *v, const char *fallback, struct kk_er
 	return out;
 }
 
-static int receive(int chan, struct hk_msg *msg, long timeout_s, struct kk_error *err)
+/* *expired: S did not answer in time (as opposed to dying). */
+static int receive(int chan, struct hk_msg *msg, long timeout_s, bool *expired,
+		   struct kk_error *err)
 {
 	struct pollfd p = {.fd = chan, .events = POLLIN};
 	ssize_t n;
@@ -80,6 +84,7 @@ static int receive(int chan, struct hk_msg *msg, long timeout_s, struct kk_error
 	do
 		r = poll(&p, 1, (int)(timeout_s * 1000));
 	while (r < 0 && errno == EINTR);
+	*expired = r == 0;
 	if (r == 0)
 		return kk_error_set(err, KK_ERR_INTERNAL, "the hook supervisor did not answer");
 	if (r < 0)
@@ -105,6 +110,7 @@ struct exec_state {
 	int chan;
 	pid_t sup;
 	pid_t hook_pid;
+	int64_t released_real, released_mono; /* R's clocks when it released H */
 };
 
 static int spawn(struct exec_state *x, struct kk_error *err)
@@ -162,8 +168,9 @@ static int refuse(const struct hook_ctx *c, const struct hk_exe *exe, struct kk_
 static int release(const struct hook_ctx *c, struct exec_state *x, struct kk_error *err)
 {
 	struct hk_msg msg;
+	bool expired;
 
-	if (receive(x->chan, &msg, HK_REPLY_MARGIN_S, err) < 0) {
+	if (receive(x->chan, &msg, hk_reply_margin_s, &expired, err) < 0) {
 		kill(x->sup, SIGKILL);
 		return refuse(c, &c->exe, err);
 	}
@@ -176,6 +183,8 @@ static int release(const struct hook_ctx *c, struct exec_state *x, struct kk_err
 		kk_error_prefix(err, "not run, the audit log failed");
 		return -1; /* closing chan makes S kill the waiting hook */
 	}
+	x->released_real = hk_now_ns(CLOCK_REALTIME);
+	x->released_mono = hk_now_ns(CLOCK_MONOTONIC);
 	if (send(x->chan, "g", 1, MSG_NOSIGNAL) != 1)
 		return kk_error_sys(err, errno, "releasing the hook");
 	return 0;
@@ -204,27 +213,46 @@ static int judge(const struct hook_ctx *c, const struct hk_result *r, struct kk_
 	return kk_error_set(err, KK_ERR_SYS, "%s; stderr: \"%s\"", why, excerpt);
 }
 
+/* R gave up on S (or S died): S and H's group are killed, and the end
+ * record says what R saw, the real error first. */
+static int abandon(const struct hook_ctx *c, const struct exec_state *x, bool expired,
+		   struct kk_error *err)
+{
+	struct hk_result res = {.exit_code = -1, .timed_out = expired};
+	struct kk_error audit_err = {0};
+	char why[KK_ERROR_MSG_MAX];
+
+	kill(x->sup, SIGKILL);
+	kill(-x->hook_pid, SIGKILL);
+	res.start_ns = x->released_real;
+	res.duration_ns = hk_now_ns(CLOCK_MONOTONIC) - x->released_mono;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	if (audit(c, HK_EV_END, &c->exe, x->hook_pid, &res, why, &audit_err) < 0)
+		kk_error_set(err, err->code, "%s (not audited: %s)", why, audit_err.msg);
+	return -1;
+}
+
 /* From release to the end record. */
 static int finish(const struct hook_ctx *c, struct exec_state *x, struct kk_error *err)
 {
 	struct hk_msg msg;
 	struct kk_error audit_err = {0};
+	bool expired;
 
-	if (receive(x->chan, &msg, c->limits.timeout_s + HK_REPLY_MARGIN_S, err) < 0) {
-		kill(x->sup, SIGKILL);
-		kill(-x->hook_pid, SIGKILL);
-	} else if (msg.type != HK_MSG_RESULT) {
+	if (receive(x->chan, &msg, c->limits.timeout_s + hk_reply_margin_s, &expired, err) < 0)
+		return abandon(c, x, expired, err);
+	if (msg.type != HK_MSG_RESULT) {
 		kk_error_set(err, KK_ERR_SYS, "supervising the hook: %s", msg.reason);
-	} else {
-		if (audit(c, HK_EV_END, &c->exe, x->hook_pid, &msg.result, NULL, err) < 0) {
-			kk_error_prefix(err, "the hook ran, but its end record failed");
-			return -1;
-		}
-		return judge(c, &msg.result, err);
+		if (audit(c, HK_EV_END, &c->exe, x->hook_pid, NULL, err->msg, &audit_err) < 0)
+			kk_error_set(err, KK_ERR_SYS, "supervising the hook: %s (not audited: %s)",
+				     msg.reason, audit_err.msg);
+		return -1;
 	}
-	if (audit(c, HK_EV_END, &c->exe, x->hook_pid, NULL, err->msg, &audit_err) < 0)
-		kk_error_prefix(err, "(not audited: %s)", audit_err.msg);
-	return -1;
+	if (audit(c, HK_EV_END, &c->exe, x->hook_pid, &msg.result, NULL, err) < 0) {
+		kk_error_prefix(err, "the hook ran, but its end record failed");
+		return -1;
+	}
+	return judge(c, &msg.result, err);
 }
 
 static int execute(const struct hook_ctx *c, struct kk_error *err)
@@ -238,7 +266,7 @@ static int execute(const struct hook_ctx *c, struct kk_error *err)
 	if (stdin_fd < 0)
 		return refuse(c, &c->exe, err);
 	x.job = (struct hk_job){c->hook,  &c->exe, &c->limits, run_cwd(c->run),
-				stdin_fd, argv,	   envp};
+				stdin_fd, argv,	   envp,       c->run->container_ns};
 	if (spawn(&x, err) < 0)
 		return refuse(c, &c->exe, err);
 	r = release(c, &x, err);
@@ -258,7 +286,7 @@ static int run_one(const struct kk_hook_run *run, enum kk_hook_kind kind, size_t
 	hk_policy_limits(run->policy, hook, &c.limits);
 	if (hk_exe_open(hook->path, &c.exe, err) < 0)
 		r = refuse(&c, NULL, err);
-	else if (hk_policy_allows(run->policy, c.exe.resolved, err) < 0)
+	else if (hk_policy_allows(run->policy, &c.exe, err) < 0)
 		r = refuse(&c, &c.exe, err);
 	else
 		r = execute(&c, err);

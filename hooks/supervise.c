@@ -24,6 +24,7 @@
 
 struct sup {
 	const struct hk_job *job;
+	int64_t reap_deadline; /* CLOCK_MONOTONIC: the hook's deadline + HK_REAP_MARGIN_S */
 	int chan;
 	pid_t pid;
 	int pidfd;
@@ -31,7 +32,7 @@ struct sup {
 	struct hk_result res;
 };
 
-static int64_t now_ns(clockid_t clock)
+int64_t hk_now_ns(clockid_t clock)
 {
 	struct timespec ts;
 
@@ -39,35 +40,66 @@ static int64_t now_ns(clockid_t clock)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* SIGKILLs every current child of S (the children list of its only thread). */
-static void kill_children(void)
+/* SIGKILLs one child named by the procfs S reads. Its numbers are those of
+ * that procfs's pid namespace (the host's, for a createContainer hook run
+ * before pivot_root), not necessarily S's, so the child is signalled
+ * through its /proc directory, not kill(pid): an unreaped child's number
+ * cannot be reused, so the directory is that child. */
+static void kill_child(long pid)
 {
-	char path[64], buf[4096];
-	ssize_t n;
+	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	close(fd);
+}
+
+/* SIGKILLs every current child of S. thread-self, not task/<gettid()>:
+ * gettid() is S's number in its own pid namespace, which the procfs may
+ * not be. -1 when the list cannot be read. */
+static int kill_children(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
 	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		char *p = buf, *end;
 
 		buf[n] = '\0';
 		for (long pid; (pid = strtol(p, &end, 10)) > 0; p = end)
-			kill((pid_t)pid, SIGKILL);
+			kill_child(pid);
 	}
 	close(fd);
+	return n < 0 ? -1 : 0;
 }
 
-/* Kills H's group and everything that was ever H's descendant; reaps all. */
-static void kill_tree(pid_t pgid)
+/* Kills H's group and everything that was ever H's descendant, reaping
+ * until none is left or the deadline passes: whatever could not be listed
+ * or killed by then is left to S's reaper rather than hang the lifecycle
+ * (R stops waiting for S at its own deadline anyway). */
+static void kill_tree(pid_t pgid, int64_t deadline)
 {
 	kill(-pgid, SIGKILL);
 	for (;;) {
-		kill_children();
-		if (waitpid(-1, NULL, __WALL) < 0 && errno != EINTR)
-			break; /* ECHILD: nothing left */
+		pid_t r;
+
+		if (kill_children() < 0)
+			kill(-pgid, SIGKILL);
+		r = waitpid(-1, NULL, __WALL | WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (hk_now_ns(CLOCK_MONOTONIC) > deadline)
+			break;
+		usleep(5000);
 	}
 }
 
@@ -77,7 +109,7 @@ __attribute__((noreturn)) static void fail(struct sup *s, const char *reason)
 
 	snprintf(msg.reason, sizeof(msg.reason), "%s", reason);
 	if (s->pid > 0)
-		kill_tree(s->pid);
+		kill_tree(s->pid, s->reap_deadline);
 	send(s->chan, &msg, sizeof(msg), MSG_NOSIGNAL);
 	_exit(1);
 }
@@ -146,10 +178,10 @@ static void await_go(struct sup *s, int go_fd)
 
 	if (send(s->chan, &msg, sizeof(msg), MSG_NOSIGNAL) < 0 || recv(s->chan, &go, 1, 0) != 1 ||
 	    go != 'g') {
-		kill_tree(s->pid);
+		kill_tree(s->pid, s->reap_deadline);
 		_exit(1);
 	}
-	s->res.start_ns = now_ns(CLOCK_REALTIME);
+	s->res.start_ns = hk_now_ns(CLOCK_REALTIME);
 	if (write(go_fd, &go, 1) != 1)
 		fail(s, "releasing the hook process");
 	close(go_fd);
@@ -163,7 +195,7 @@ static bool watch(struct sup *s, int64_t deadline)
 				      {s->out, POLLIN, 0},
 				      {s->err, POLLIN, 0},
 				      {s->chan, POLLIN, 0}};
-		int64_t left = (deadline - now_ns(CLOCK_MONOTONIC)) / 1000000;
+		int64_t left = (deadline - hk_now_ns(CLOCK_MONOTONIC)) / 1000000;
 
 		if (left <= 0)
 			return false;
@@ -172,7 +204,7 @@ static bool watch(struct sup *s, int64_t deadline)
 		if (p[0].revents)
 			return true;
 		if (p[3].revents) { /* R is gone: nobody to report to */
-			kill_tree(s->pid);
+			kill_tree(s->pid, s->reap_deadline);
 			_exit(1);
 		}
 		if (p[1].revents)
@@ -207,10 +239,10 @@ static void collect(struct sup *s, bool ended, int64_t start_mono)
 	}
 	while (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
-	s->res.duration_ns = now_ns(CLOCK_MONOTONIC) - start_mono;
+	s->res.duration_ns = hk_now_ns(CLOCK_MONOTONIC) - start_mono;
 	s->res.exit_code = si.si_code == CLD_EXITED ? si.si_status : -1;
 	s->res.signal = si.si_code == CLD_EXITED ? 0 : si.si_status;
-	kill_tree(s->pid);
+	kill_tree(s->pid, s->reap_deadline);
 	drain_both(s);
 	read_exec_failure(s);
 }
@@ -224,11 +256,14 @@ static int pipe_pair(int fds[2], bool nonblock_read)
 
 void hk_supervise(const struct hk_job *job, int chan)
 {
+	int64_t timeout_ns = (int64_t)job->limits->timeout_s * 1000000000;
 	struct sup s = {.job = job, .chan = chan, .out = -1, .err = -1, .report = -1};
 	struct hk_msg msg = {.type = HK_MSG_RESULT};
 	int out[2], err[2], go[2], rep[2];
 	int64_t start_mono;
 
+	/* Until the hook is released: R gives up on S after HK_REPLY_MARGIN_S. */
+	s.reap_deadline = hk_now_ns(CLOCK_MONOTONIC) + (int64_t)HK_REAP_MARGIN_S * 1000000000;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -249,9 +284,9 @@ void hk_supervise(const struct hk_job *job, int chan)
 		fail(&s, "pidfd_open failed");
 	await_ready(&s);
 	await_go(&s, go[1]);
-	start_mono = now_ns(CLOCK_MONOTONIC);
-	collect(&s, watch(&s, start_mono + (int64_t)job->limits->timeout_s * 1000000000),
-		start_mono);
+	start_mono = hk_now_ns(CLOCK_MONOTONIC);
+	s.reap_deadline = start_mono + timeout_ns + (int64_t)HK_REAP_MARGIN_S * 1000000000;
+	collect(&s, watch(&s, start_mono + timeout_ns), start_mono);
 	msg.result = s.res;
 	send(chan, &msg, sizeof(msg), MSG_NOSIGNAL);
 	_exit(0);

@@ -66,6 +66,10 @@ int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *sp
 				  .policy = s->policy,
 				  .audit_fd = s->audit_fd,
 				  .cwd = cwd,
+				  /* Hooks in the container's namespaces must not reach the
+				   * init's fds (the audit log) through /proc. */
+				  .container_ns = kind == KK_HOOK_CREATE_CONTAINER ||
+						  kind == KK_HOOK_START_CONTAINER,
 				  .keep_going = kind == KK_HOOK_POSTSTOP};
 
 	if (!kk_spec_has_hooks(spec, kind))

@@ -7,7 +7,10 @@
  *                                (PEEKDATA of the parent), "ok" if it worked
  *   hook_helper status OUT       CapBnd, CapEff and NoNewPrivs of /proc/self/status
  *   hook_helper daemon OUT       forks a setsid daemon (pid to OUT), exits 0
- *   hook_helper bind OUT SRC DST bind-mounts SRC on DST; "ok" or the errno */
+ *   hook_helper bind OUT SRC DST bind-mounts SRC on DST; "ok" or the errno
+ *   hook_helper open OUT PATH    opens PATH read-only; "ok" or the errno
+ *   hook_helper sysctl OUT       writes kernel.core_pattern's own value back
+ *   hook_helper hostname OUT     sets the hostname to its own value */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -87,6 +90,36 @@ static void daemonize(void)
 		exit(6);
 }
 
+/* Both write what is already there: harmless when they succeed. */
+static void sysctl(void)
+{
+	char value[4096];
+	int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, value, sizeof(value));
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		result("read", -1);
+		return;
+	}
+	fd = open("/proc/sys/kernel/core_pattern", O_WRONLY);
+	if (fd >= 0 && write(fd, value, (size_t)n) != n)
+		fd = -1;
+	result("sysctl", fd);
+}
+
+static void hostname(void)
+{
+	char name[256] = {0};
+
+	if (gethostname(name, sizeof(name) - 1) < 0) {
+		result("gethostname", -1);
+		return;
+	}
+	result("sethostname", sethostname(name, strlen(name)));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -108,6 +141,12 @@ int main(int argc, char **argv)
 		daemonize();
 	else if (!strcmp(argv[1], "bind") && argc == 5)
 		result("bind", mount(argv[3], argv[4], NULL, MS_BIND, NULL));
+	else if (!strcmp(argv[1], "open") && argc == 4)
+		result("open", open(argv[3], O_RDONLY));
+	else if (!strcmp(argv[1], "sysctl"))
+		sysctl();
+	else if (!strcmp(argv[1], "hostname"))
+		hostname();
 	else
 		return 2;
 	return 0;
