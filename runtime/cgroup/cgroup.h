@@ -59,6 +59,14 @@ int kk_cgroup_enter(struct kk_cgroup *cg, pid_t pid, struct kk_error *err);
  * *pids is malloc'ed. */
 int kk_cgroup_pids(struct kk_cgroup *cg, pid_t **pids, size_t *n, struct kk_error *err);
 
+/* Freezes (frozen) or thaws every process of the cgroup, through the v1
+ * freezer controller or v2's cgroup.freeze, and waits (at most 10 s) until
+ * the kernel reports it done. */
+int kk_cgroup_freeze(struct kk_cgroup *cg, bool frozen, struct kk_error *err);
+
+/* Whether the cgroup is frozen (false when it has no freezer directory). */
+int kk_cgroup_frozen(struct kk_cgroup *cg, bool *frozen, struct kk_error *err);
+
 /* Removes the container's directories (deepest first, in every hierarchy);
  * missing ones are fine, busy ones an error. */
 int kk_cgroup_remove(struct kk_cgroup *cg, struct kk_error *err);

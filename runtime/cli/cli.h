@@ -41,6 +41,10 @@ extern const struct kk_verb kk_verb_kill;
 extern const struct kk_verb kk_verb_delete;
 extern const struct kk_verb kk_verb_list;
 extern const struct kk_verb kk_verb_plan;
+extern const struct kk_verb kk_verb_features;
+extern const struct kk_verb kk_verb_ps;
+extern const struct kk_verb kk_verb_pause;
+extern const struct kk_verb kk_verb_resume;
 
 /* Appends one line to --log (if given) in --log-format. */
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);

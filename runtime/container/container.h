@@ -74,6 +74,17 @@ struct kk_summary {
 /* Every container under root, sorted by id; *out is malloc'ed. */
 int kk_container_list(const char *root, struct kk_summary **out, size_t *n, struct kk_error *err);
 
+/* Freezes every process of a created or running container ("container not
+ * running" otherwise, a paused one included); state then says "paused". */
+int kk_container_pause(const char *root, const char *id, struct kk_error *err);
+
+/* Thaws a paused container ("container not paused" otherwise). */
+int kk_container_resume(const char *root, const char *id, struct kk_error *err);
+
+/* The host pids in a live container's cgroup, sorted; *pids is malloc'ed. */
+int kk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
+		      struct kk_error *err);
+
 /* Prints the plan config.json in bundle would execute, touching nothing. */
 int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err);
 

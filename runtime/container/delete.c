@@ -15,6 +15,7 @@
 #include "parser/vocab.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
+#include "runtime/container/frozen.h"
 #include "runtime/container/internal.h"
 #include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/open.h"
@@ -80,6 +81,7 @@ static int kill_all(const struct kk_record *rec, struct kk_error *err)
 	if (pidfd >= 0 && kk_sys()->pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		return kk_error_sys(err, errno, "kill the container init");
+	kk_container_thaw(rec); /* a paused container dies once thawed */
 	if (pidfd >= 0) {
 		p = (struct pollfd){.fd = pidfd, .events = POLLIN};
 		if (poll(&p, 1, 10000) <= 0)
@@ -142,7 +144,8 @@ static int tear_down(const struct kk_runtime_opts *rt, const char *id, bool forc
 	    !force)
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "cannot delete container %s that is not stopped: %s", id,
-				    status_name(h->status));
+				    status_name(kk_container_is_frozen(&h->rec) ? KK_STATUS_PAUSED
+										: h->status));
 	if (prepare_poststop(rt, h, &spec, &hooks, err) < 0)
 		return -1;
 	if (kill_all(&h->rec, err) < 0 || remove_cgroup(&h->rec, err) < 0 ||

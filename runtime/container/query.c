@@ -8,6 +8,7 @@
 #include "parser/parser.h"
 #include "parser/vocab.h"
 #include "runtime/container/container.h"
+#include "runtime/container/frozen.h"
 #include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 #include "runtime/loader/loader.h"
@@ -39,6 +40,9 @@ char *kk_container_state(const char *root, const char *id, struct kk_error *err)
 	st.oci_version = KK_SPEC_VERSION;
 	st.id = h.rec.id;
 	st.status = h.status;
+	if ((h.status == KK_STATUS_RUNNING || h.status == KK_STATUS_CREATED) &&
+	    kk_container_is_frozen(&h.rec))
+		st.status = KK_STATUS_PAUSED;
 	st.bundle = h.rec.bundle;
 	st.annotations = spec->annotations;
 	if (h.status != KK_STATUS_STOPPED && h.rec.pid > 0)
@@ -57,6 +61,9 @@ static void summarize(const char *root, const char *id, struct kk_summary *s)
 	if (kk_handle_open(root, id, 0, &h, &ignored) < 0)
 		return; /* half-made or damaged: listed, as stopped */
 	s->status = h.status;
+	if ((h.status == KK_STATUS_RUNNING || h.status == KK_STATUS_CREATED) &&
+	    kk_container_is_frozen(&h.rec))
+		s->status = KK_STATUS_PAUSED;
 	s->pid = h.status == KK_STATUS_STOPPED ? 0 : h.rec.pid;
 	snprintf(s->bundle, sizeof(s->bundle), "%s", h.rec.bundle);
 	s->created_ns = h.rec.created_ns;

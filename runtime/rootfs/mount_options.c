@@ -151,3 +151,13 @@ int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount
 	opts->bind = (opts->flags & MS_BIND) != 0;
 	return 0;
 }
+
+/* For `kakoi features`: the i-th option word kakoi applies itself (the flag
+ * and propagation words, not the file-system data), NULL past the last. */
+const char *kk_mount_option_name(size_t i)
+{
+	if (i < N(flag_words))
+		return flag_words[i].name;
+	i -= N(flag_words);
+	return i < N(propagation_words) ? propagation_words[i].name : NULL;
+}

@@ -1,0 +1,17 @@
+/* kakoi resume ID: thaw a paused container. */
+#include "runtime/cli/cli.h"
+#include "runtime/container/container.h"
+
+static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return kk_cli_usage(err, &kk_verb_resume, "give exactly one container ID");
+	return kk_container_resume(g->root, argv[1], err);
+}
+
+const struct kk_verb kk_verb_resume = {
+	"resume",
+	"resume ID",
+	"thaw a paused container",
+	run,
+};
