@@ -14,7 +14,7 @@
 static const struct kk_verb *const verbs[] = {
 	&kk_verb_create,   &kk_verb_start, &kk_verb_run,   &kk_verb_state,    &kk_verb_kill,
 	&kk_verb_delete,   &kk_verb_list,  &kk_verb_plan,  &kk_verb_validate, &kk_verb_spec,
-	&kk_verb_features, &kk_verb_ps,	   &kk_verb_pause, &kk_verb_resume,
+	&kk_verb_features, &kk_verb_ps,	   &kk_verb_pause, &kk_verb_resume,   &kk_verb_exec,
 };
 
 static void print_usage(FILE *out)
@@ -130,7 +130,7 @@ static int run(struct kk_globals *g, int argc, char **argv, struct kk_error *err
 		return kk_error_set(err, KK_ERR_USAGE, "unknown command \"%s\"; see kakoi --help",
 				    argv[at]);
 	/* Accepted so engines' command lines parse; refused where it would matter. */
-	if ((verb == &kk_verb_create || verb == &kk_verb_run) &&
+	if ((verb == &kk_verb_create || verb == &kk_verb_run || verb == &kk_verb_exec) &&
 	    kk_ensure_sealed_binary(argv, err) < 0)
 		return -1;
 	if (g->systemd_cgroup && (verb == &kk_verb_create || verb == &kk_verb_run))

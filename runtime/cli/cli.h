@@ -45,6 +45,7 @@ extern const struct kk_verb kk_verb_features;
 extern const struct kk_verb kk_verb_ps;
 extern const struct kk_verb kk_verb_pause;
 extern const struct kk_verb kk_verb_resume;
+extern const struct kk_verb kk_verb_exec;
 
 /* Appends one line to --log (if given) in --log-format. */
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);

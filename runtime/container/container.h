@@ -11,6 +11,7 @@
 #define KK_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -84,6 +85,38 @@ int kk_container_resume(const char *root, const char *id, struct kk_error *err);
 /* The host pids in a live container's cgroup, sorted; *pids is malloc'ed. */
 int kk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 		      struct kk_error *err);
+
+/* What `exec` runs: a process document (--process) or args with the
+ * config's process as the base and these overrides. */
+struct kk_exec_opts {
+	const struct kk_runtime_opts *rt;
+	const char *id;
+	const char *process_file; /* --process FILE; NULL: args */
+	char *const *args;
+	size_t n_args;
+	const char *cwd;	       /* NULL: the config's */
+	const char *const *env;	       /* K=V, replacing the config's K */
+	size_t n_env;
+	bool has_user;
+	uint32_t uid, gid;
+	const uint32_t *additional_gids;
+	size_t n_additional_gids;
+	const char *const *caps; /* CAP_* names, added to every set */
+	size_t n_caps;
+	bool no_new_privs;
+	bool tty;
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+	unsigned preserve_fds;
+	bool ignore_paused;
+};
+
+/* Runs a process in every namespace and the cgroup of a created or running
+ * container. Returns once the process has executed (a missing executable
+ * fails here), with *pid its host pid. Without detach, the caller is made a
+ * child subreaper and the process is its (reparented) child to wait for. */
+int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, struct kk_error *err);
 
 /* Prints the plan config.json in bundle would execute, touching nothing. */
 int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err);

@@ -162,10 +162,11 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 		job->rec.flags |= KK_RECORD_HOOKS_POSTSTART;
 	if (kk_spec_has_hooks(job->spec, KK_HOOK_POSTSTOP))
 		job->rec.flags |= KK_RECORD_HOOKS_POSTSTOP;
-	if (kk_state_write_file(job->dir_fd, KK_CONFIG_COPY, job->config_buf, job->config_len,
-				err) < 0)
+	/* The record (with the cgroup path) before anything it describes. */
+	if (kk_record_write(job->dir_fd, &job->rec, err) < 0)
 		return -1;
-	return kk_record_write(job->dir_fd, &job->rec, err);
+	return kk_state_write_file(job->dir_fd, KK_CONFIG_COPY, job->config_buf, job->config_len,
+				   err);
 }
 
 static int unlink_socket(const void *arg, struct kk_error *err)
@@ -291,11 +292,15 @@ static int run_init(struct create_job *job, struct kk_ctx *ctx, struct kk_create
 	    kk_msg_send_code(ctx->sync_fd, KK_MSG_GO, ctx->init_pid, err) < 0 ||
 	    await_created(job, ctx, out, err) < 0)
 		return -1;
+	/* The record first: a create killed between the two leaves no pid file
+	 * that nothing records (delete --force could not find it). */
+	job->rec.flags |= KK_RECORD_CREATED;
+	if (kk_record_write(job->dir_fd, &job->rec, err) < 0)
+		return -1;
 	if (job->opts->pid_file != NULL &&
 	    kk_pid_file_write(job->opts->pid_file, ctx->init_pid, ctx->undo, err) < 0)
 		return -1;
-	job->rec.flags |= KK_RECORD_CREATED;
-	return kk_record_write(job->dir_fd, &job->rec, err);
+	return 0;
 }
 
 /* runtime.md: a create that fails once the environment exists continues

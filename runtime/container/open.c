@@ -2,8 +2,10 @@
 #include "runtime/container/open.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "parser/vocab.h"
 
@@ -15,6 +17,16 @@ void kk_handle_close(struct kk_handle *h)
 	kk_closep(&h->lock_fd);
 	kk_closep(&h->dir_fd);
 	kk_closep(&h->root_fd);
+}
+
+/* create holds the container's lock from mkdir to "created": if the lock is
+ * free while the record is not created, the create was killed and nothing
+ * will ever finish it. */
+static bool creator_gone(int dir_fd)
+{
+	KK_AUTOCLOSE int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
 static int open_parts(const char *root, const char *id, unsigned flags, struct kk_handle *h,
@@ -52,5 +64,7 @@ int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_h
 		return -1;
 	}
 	h->status = h->record_missing ? KK_STATUS_CREATING : kk_record_status(&h->rec);
+	if (h->status == KK_STATUS_CREATING && !(flags & KK_OPEN_LOCK) && creator_gone(h->dir_fd))
+		h->status = KK_STATUS_STOPPED;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* state and list: what is there, with the status taken from the live
  * process, never from a file. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,19 +33,25 @@ char *kk_container_state(const char *root, const char *id, struct kk_error *err)
 	KK_AUTODOC const struct kk_spec *spec = NULL;
 	struct kk_state st = {0};
 
-	if (kk_handle_open(root, id, 0, &h, err) < 0)
+	if (kk_handle_open(root, id, KK_OPEN_PARTIAL, &h, err) < 0)
 		return NULL;
-	spec = kk_load_config_copy(h.dir_fd, err);
-	if (spec == NULL)
-		return NULL;
+	/* A create killed early leaves no record or no config copy yet: it is
+	 * reported as it is (creating, or stopped once its creator is gone). */
+	if (!h.record_missing) {
+		spec = kk_load_config_copy(h.dir_fd, err);
+		if (spec == NULL && err->sys_errno != ENOENT)
+			return NULL;
+		kk_error_clear(err);
+	}
 	st.oci_version = KK_SPEC_VERSION;
-	st.id = h.rec.id;
+	st.id = id;
 	st.status = h.status;
 	if ((h.status == KK_STATUS_RUNNING || h.status == KK_STATUS_CREATED) &&
 	    kk_container_is_frozen(&h.rec))
 		st.status = KK_STATUS_PAUSED;
 	st.bundle = h.rec.bundle;
-	st.annotations = spec->annotations;
+	if (spec != NULL)
+		st.annotations = spec->annotations;
 	if (h.status != KK_STATUS_STOPPED && h.rec.pid > 0)
 		st.pid = (struct kk_opt_i64){.value = h.rec.pid, .set = true};
 	return kk_state_to_json(&st, err);

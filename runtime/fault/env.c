@@ -45,7 +45,7 @@ int kk_fault_config_from_env(struct kk_fault_config *cfg)
 {
 	const char *at = getenv("KAKOI_FAULT_AT"), *e = getenv("KAKOI_FAULT_ERRNO");
 	const char *match = getenv("KAKOI_FAULT_MATCH"), *scope = getenv("KAKOI_FAULT_SCOPE");
-	const char *report = getenv("KAKOI_FAULT_REPORT");
+	const char *report = getenv("KAKOI_FAULT_REPORT"), *action = getenv("KAKOI_FAULT_ACTION");
 
 	cfg->at = 0;
 	cfg->err = EIO;
@@ -59,6 +59,13 @@ int kk_fault_config_from_env(struct kk_fault_config *cfg)
 		return errno = EINVAL, -1;
 	if (cfg->per_run && (report == NULL || report[0] == '\0'))
 		return errno = EINVAL, -1;
+	cfg->crash = action != NULL && strcmp(action, "crash") == 0;
+	if (action != NULL && !cfg->crash && strcmp(action, "fail") != 0)
+		return errno = EINVAL, -1;
+	/* Scope "run" would let a child's call be the Nth, and children never
+	 * crash: such a run would pass for one without a crash. */
+	if (cfg->crash && cfg->per_run)
+		return errno = EINVAL, -1;
 	return 0;
 }
 
@@ -69,8 +76,8 @@ __attribute__((constructor)) static void kk_fault_init(void)
 
 	if (kk_fault_config_from_env(&cfg) < 0) {
 		fprintf(stderr,
-			"kakoi-fault: bad KAKOI_FAULT_AT, _ERRNO or _SCOPE, or scope run without "
-			"KAKOI_FAULT_REPORT\n");
+			"kakoi-fault: bad KAKOI_FAULT_AT, _ERRNO, _SCOPE or _ACTION, scope run "
+			"without KAKOI_FAULT_REPORT, or scope run with action crash\n");
 		_exit(125);
 	}
 	kk_fault_arm(&cfg, getenv("KAKOI_FAULT_REPORT"));

@@ -1,16 +1,21 @@
 /* The failing table: every seam function counts the call and, at the chosen
- * one, fails with the chosen errno instead of reaching the kernel. */
+ * one, fails with the chosen errno (or, with the crash action, SIGKILLs the
+ * runtime process) instead of reaching the kernel. */
 #define _GNU_SOURCE
 #include "runtime/fault/fault.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runtime/fault/fault_report.h"
 
 static struct kk_fault_config config;
 static long calls;
 static bool fired;
+/* The runtime process: the one that armed the table. */
+static pid_t armed_pid;
 
 long kk_fault_calls(void)
 {
@@ -22,14 +27,36 @@ bool kk_fault_fired(void)
 	return fired;
 }
 
+/* kakoi killed at this moment. Plain kill(2), not the seam: it is the test
+ * harness acting, not the runtime. The report line is already in the shared
+ * mapping, which outlives the process. */
+static _Noreturn void kk_fault_crash(void)
+{
+	for (;;) {
+		kill(getpid(), SIGKILL);
+		pause();
+	}
+}
+
+/* Forks of the runtime (the parser child, the container init) neither count
+ * nor crash: only kakoi itself is killed, and N numbers its own calls
+ * whatever its children do. getpid() is not cached by glibc, so it is right
+ * in a child made by clone3 too. */
+static bool kk_fault_counts_here(void)
+{
+	return !config.crash || getpid() == armed_pid;
+}
+
 /* Whether the call of seam function name is the one to fail. One failure per
  * process (per run with scope "run"): the undo that follows must run on the
- * real calls. */
+ * real calls. A crash does not return. */
 static bool kk_fault_hit(const char *name)
 {
 	long n;
 
 	if (config.match != NULL && strcmp(config.match, name) != 0)
+		return false;
+	if (!kk_fault_counts_here())
 		return false;
 	n = ++calls;
 	if (config.per_run)
@@ -39,7 +66,9 @@ static bool kk_fault_hit(const char *name)
 	if (config.per_run && !kk_fault_report_claim())
 		return false;
 	fired = true;
-	kk_fault_report_fired(n, name);
+	kk_fault_report_fired(n, name, config.crash ? "crash" : NULL);
+	if (config.crash)
+		kk_fault_crash();
 	errno = config.err;
 	return true;
 }
@@ -49,9 +78,11 @@ void kk_fault_arm(const struct kk_fault_config *cfg, const char *report_path)
 	config = *cfg;
 	calls = 0;
 	fired = false;
+	armed_pid = getpid();
 	kk_fault_report_open(report_path);
-	/* Without the shared mapping there is no run-wide count. */
-	if (!kk_fault_report_mapped())
+	/* Without the shared mapping there is no run-wide count; a crash counts
+	 * only the runtime's own calls. */
+	if (!kk_fault_report_mapped() || config.crash)
 		config.per_run = false;
 	kk_sys_set(&kk_fault_sys);
 }

@@ -21,6 +21,19 @@
  *                           run through the report file (needs
  *                           KAKOI_FAULT_REPORT), and exactly one call of the
  *                           whole run fails.
+ *   KAKOI_FAULT_ACTION=A    "fail" (default): the call fails with the errno;
+ *                           "crash": instead of making the Nth call, the
+ *                           process SIGKILLs itself (kakoi killed at that
+ *                           moment: an impatient manager, the OOM killer).
+ *                           Only the runtime process itself crashes and
+ *                           counts: the one that armed the table (its pid
+ *                           recorded at constructor time; the sealed-binary
+ *                           re-exec keeps the pid and re-arms). Its forks,
+ *                           the parser child and the container init, make
+ *                           their calls uncounted and never crash, so N
+ *                           numbers the runtime's own calls whatever the
+ *                           children do; a crash cannot be combined with
+ *                           scope "run" (refused as malformed).
  * A process fails at most one call, so the rollback that follows runs on the
  * real calls. */
 #ifndef KK_RUNTIME_FAULT_H
@@ -39,14 +52,16 @@ struct kk_fault_config {
 	int err;	   /* errno to fail it with */
 	const char *match; /* count only this seam function; NULL: all */
 	bool per_run;	   /* KAKOI_FAULT_SCOPE=run */
+	bool crash;	   /* KAKOI_FAULT_ACTION=crash: SIGKILL instead of failing */
 };
 
 /* Reads the KAKOI_FAULT_* variables; -1 and errno EINVAL when malformed
- * (also for scope "run" without a report file). */
+ * (also for scope "run" without a report file, or with action "crash"). */
 int kk_fault_config_from_env(struct kk_fault_config *cfg);
 
 /* Arms the failing table with cfg (copied) and installs it with kk_sys_set();
- * report_path may be NULL (report to stderr). */
+ * report_path may be NULL (report to stderr). The calling process becomes
+ * the one that a crash action kills (getpid() now). */
 void kk_fault_arm(const struct kk_fault_config *cfg, const char *report_path);
 
 /* The failing table (wraps kk_sys_linux). */

@@ -21,7 +21,8 @@ long kk_fault_report_next_call(void);
  * without a report mapping). */
 bool kk_fault_report_claim(void);
 
-/* Records "fault fired at N: NAME (pid P)". */
-void kk_fault_report_fired(long n, const char *name);
+/* Records "fault fired at N: NAME (pid P)", with ": ACTION" appended when
+ * action is not NULL ("crash"). */
+void kk_fault_report_fired(long n, const char *name, const char *action);
 
 #endif

@@ -74,12 +74,13 @@ void kk_fault_report_open(const char *path)
 		kk_fault_map = map;
 }
 
-void kk_fault_report_fired(long n, const char *name)
+void kk_fault_report_fired(long n, const char *name, const char *action)
 {
 	char line[KK_FAULT_SLOT];
 	uint32_t slot;
 
-	snprintf(line, sizeof(line), "fault fired at %ld: %s (pid %d)\n", n, name, (int)getpid());
+	snprintf(line, sizeof(line), "fault fired at %ld: %s (pid %d)%s%s\n", n, name,
+		 (int)getpid(), action != NULL ? ": " : "", action != NULL ? action : "");
 	if (kk_fault_map == NULL) {
 		/* The parser child's seccomp may refuse the write: best effort. */
 		(void)!write(STDERR_FILENO, line, strlen(line));

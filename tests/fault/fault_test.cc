@@ -2,6 +2,7 @@
 // chosen errno, the match filter, the environment, the report file.
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -56,7 +57,7 @@ class Fault : public ::testing::Test
 
 TEST_F(Fault, FailsTheNthCallOnceWithTheErrno)
 {
-	struct kk_fault_config cfg = {2, ENOSPC, nullptr, false};
+	struct kk_fault_config cfg = {2, ENOSPC, nullptr, false, false};
 	kk_fault_arm(&cfg, nullptr);
 	EXPECT_EQ(kk_sys(), &kk_fault_sys);
 	EXPECT_EQ(Mkdir("a"), 0);
@@ -73,7 +74,7 @@ TEST_F(Fault, FailsTheNthCallOnceWithTheErrno)
 
 TEST_F(Fault, CountsOnlyTheMatchingFunction)
 {
-	struct kk_fault_config cfg = {1, EIO, "unlinkat", false};
+	struct kk_fault_config cfg = {1, EIO, "unlinkat", false, false};
 	kk_fault_arm(&cfg, nullptr);
 	EXPECT_EQ(Mkdir("a"), 0);
 	EXPECT_EQ(kk_fault_calls(), 0);
@@ -85,7 +86,7 @@ TEST_F(Fault, CountsOnlyTheMatchingFunction)
 
 TEST_F(Fault, AtZeroOnlyCounts)
 {
-	struct kk_fault_config cfg = {0, EIO, nullptr, false};
+	struct kk_fault_config cfg = {0, EIO, nullptr, false, false};
 	kk_fault_arm(&cfg, nullptr);
 	EXPECT_EQ(Mkdir("a"), 0);
 	EXPECT_EQ(Mkdir("b"), 0);
@@ -95,7 +96,7 @@ TEST_F(Fault, AtZeroOnlyCounts)
 
 TEST_F(Fault, ReportFileNamesTheCallAndTheFunction)
 {
-	struct kk_fault_config cfg = {2, EIO, nullptr, false};
+	struct kk_fault_config cfg = {2, EIO, nullptr, false, false};
 	kk_fault_arm(&cfg, (dir_ + "/report").c_str());
 	EXPECT_EQ(Mkdir("a"), 0);
 	EXPECT_EQ(Mkdir("b"), -1);
@@ -105,7 +106,7 @@ TEST_F(Fault, ReportFileNamesTheCallAndTheFunction)
 // Scope "run": one count across fork, one failure in the whole run.
 TEST_F(Fault, RunScopeSharesTheCountAcrossFork)
 {
-	struct kk_fault_config cfg = {2, EIO, nullptr, true};
+	struct kk_fault_config cfg = {2, EIO, nullptr, true, false};
 	kk_fault_arm(&cfg, (dir_ + "/report").c_str());
 	EXPECT_EQ(Mkdir("a"), 0);
 	pid_t child = fork();
@@ -122,7 +123,7 @@ TEST_F(Fault, RunScopeSharesTheCountAcrossFork)
 // Scope "process": the child inherits the count and fails its own Nth call.
 TEST_F(Fault, ProcessScopeCountsInEachProcess)
 {
-	struct kk_fault_config cfg = {2, EIO, nullptr, false};
+	struct kk_fault_config cfg = {2, EIO, nullptr, false, false};
 	kk_fault_arm(&cfg, (dir_ + "/report").c_str());
 	EXPECT_EQ(Mkdir("a"), 0);
 	pid_t child = fork();
@@ -133,6 +134,38 @@ TEST_F(Fault, ProcessScopeCountsInEachProcess)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_EQ(Mkdir("c"), -1) << "the parent's own call 2";
 	EXPECT_TRUE(kk_fault_fired());
+}
+
+// Action "crash": the armed process is SIGKILLed instead of making its Nth
+// call; its forks neither count nor crash.
+TEST_F(Fault, CrashKillsTheArmedProcessBeforeTheCall)
+{
+	pid_t runtime = fork();
+	if (runtime == 0) {
+		struct kk_fault_config cfg = {2, EIO, nullptr, false, true};
+		kk_fault_arm(&cfg, (dir_ + "/report").c_str());
+		if (Mkdir("a") != 0)
+			_exit(2);
+		// A fork (the init, the parser child) makes calls 2 and 3 uncounted.
+		pid_t child = fork();
+		if (child == 0)
+			_exit(Mkdir("c") == 0 && rmdir((dir_ + "/c").c_str()) == 0 ? 0 : 1);
+		int status = 0;
+		if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			_exit(3);
+		Mkdir("b"); // the runtime's call 2: killed here
+		_exit(4);
+	}
+	int status = 0;
+	ASSERT_EQ(waitpid(runtime, &status, 0), runtime);
+	ASSERT_TRUE(WIFSIGNALED(status)) << "exited " << WEXITSTATUS(status);
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	struct stat st;
+	EXPECT_EQ(stat((dir_ + "/a").c_str(), &st), 0);
+	EXPECT_NE(stat((dir_ + "/b").c_str(), &st), 0) << "the crashing call reached the kernel";
+	EXPECT_EQ(Report(),
+		  "fault fired at 2: mkdirat (pid " + std::to_string(runtime) + "): crash\n");
 }
 
 TEST_F(Fault, ReadsTheEnvironment)
@@ -154,9 +187,19 @@ TEST_F(Fault, ReadsTheEnvironment)
 	setenv("KAKOI_FAULT_REPORT", "/tmp/x", 1);
 	ASSERT_EQ(kk_fault_config_from_env(&cfg), 0);
 	EXPECT_TRUE(cfg.per_run);
+	setenv("KAKOI_FAULT_ACTION", "crash", 1);
+	EXPECT_EQ(kk_fault_config_from_env(&cfg), -1) << "children never crash: no scope run";
 	setenv("KAKOI_FAULT_SCOPE", "everything", 1);
 	EXPECT_EQ(kk_fault_config_from_env(&cfg), -1);
 	unsetenv("KAKOI_FAULT_SCOPE");
+	ASSERT_EQ(kk_fault_config_from_env(&cfg), 0);
+	EXPECT_TRUE(cfg.crash);
+	setenv("KAKOI_FAULT_ACTION", "fail", 1);
+	ASSERT_EQ(kk_fault_config_from_env(&cfg), 0);
+	EXPECT_FALSE(cfg.crash);
+	setenv("KAKOI_FAULT_ACTION", "explode", 1);
+	EXPECT_EQ(kk_fault_config_from_env(&cfg), -1);
+	unsetenv("KAKOI_FAULT_ACTION");
 	unsetenv("KAKOI_FAULT_REPORT");
 	setenv("KAKOI_FAULT_AT", "seven", 1);
 	EXPECT_EQ(kk_fault_config_from_env(&cfg), -1);

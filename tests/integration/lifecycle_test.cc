@@ -217,6 +217,8 @@ TEST_F(Lifecycle, BadIdsAreRefused)
 	config_->SetArgs({"/bin/true"});
 	SaveConfig();
 	TrackId(std::string(200, 'a')); // valid but for its length: clean up if accepted
+	// Something else on the host may own /tmp/x: only a change counts.
+	const bool escape_existed = Exists(root_ + "/../x");
 	for (const std::string &id : {std::string("../x"), std::string("a/b"), std::string(""),
 				      std::string(".."), std::string(200, 'a')}) {
 		Result c = Kakoi({"create", "--bundle", bundle_, id});
@@ -229,7 +231,7 @@ TEST_F(Lifecycle, BadIdsAreRefused)
 	}
 	Result list = Kakoi({"list", "-q"});
 	EXPECT_EQ(list.out, "") << list;
-	EXPECT_FALSE(Exists(root_ + "/../x"));
+	EXPECT_EQ(Exists(root_ + "/../x"), escape_existed);
 	EXPECT_FALSE(Exists(root_ + "/a"));
 }
 

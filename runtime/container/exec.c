@@ -1,0 +1,168 @@
+/* exec: run one more process in a created or running container. The
+ * process comes from --process or from the config's process with the
+ * command line's overrides; it is planned like the init's (checks, limits,
+ * identity, capabilities, seccomp from the container's linux section, fds,
+ * cwd) and run by a child that joins the container's cgroup and
+ * namespaces (exec_child.c). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+
+#include "base/cleanup.h"
+#include "parser/parser.h"
+#include "parser/vocab.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/container/container.h"
+#include "runtime/container/exec_internal.h"
+#include "runtime/container/internal.h"
+#include "runtime/container/open.h"
+#include "runtime/loader/loader.h"
+#include "runtime/process/process.h"
+#include "runtime/state/state.h"
+
+/* What one exec holds; released in one place. */
+struct exec_job {
+	const struct kk_exec_opts *opts;
+	struct kk_handle h;
+	const struct kk_spec *config;
+	const struct kk_process *doc; /* --process */
+	struct kk_exec_process xp;
+	struct kk_spec spec; /* the config with the exec'd process */
+	struct kk_plan plan;
+	struct kk_cgroup *cg;
+};
+
+static void job_release(struct exec_job *job)
+{
+	if (job->cg != NULL)
+		kk_cgroup_free(job->cg);
+	kk_plan_free(&job->plan);
+	kk_exec_process_free(&job->xp);
+	kk_doc_free(job->doc);
+	kk_doc_free(job->config);
+	kk_handle_close(&job->h);
+}
+
+static int check_status(const struct exec_job *job, struct kk_error *err)
+{
+	switch (job->h.status) {
+	case KK_STATUS_CREATED:
+	case KK_STATUS_RUNNING:
+		return 0;
+	case KK_STATUS_PAUSED:
+		if (job->opts->ignore_paused)
+			return 0;
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "cannot exec in a paused container (use --ignore-paused)");
+	case KK_STATUS_STOPPED:
+		return kk_error_set(err, KK_ERR_INVALID, "cannot exec in a stopped container");
+	default:
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "cannot exec in a container in the creating state");
+	}
+}
+
+static int load_process(struct exec_job *job, struct kk_error *err)
+{
+	const struct kk_exec_opts *o = job->opts;
+	KK_AUTOFREE char *buf = NULL;
+	size_t len = 0;
+
+	if (o->process_file == NULL) {
+		if (o->n_args == 0)
+			return kk_error_set(err, KK_ERR_USAGE, "exec: give args or --process");
+		if (job->config->process == NULL)
+			return kk_error_set(err, KK_ERR_INVALID, "process: missing in the config");
+		if (kk_exec_process_build(job->config->process, o, &job->xp, err) < 0)
+			return -1;
+		job->spec.process = &job->xp.p;
+		return 0;
+	}
+	if (kk_loader_read_file(o->process_file, &buf, &len, err) < 0)
+		return -1;
+	job->doc = kk_loader_parse(KK_DOC_PROCESS, buf, len, NULL, err);
+	if (job->doc == NULL)
+		return -1;
+	job->spec.process = job->doc;
+	return 0;
+}
+
+static int prepare(struct exec_job *job, struct kk_error *err)
+{
+	const struct kk_exec_opts *o = job->opts;
+
+	if (kk_check_preserved_fds(o->preserve_fds, err) < 0)
+		return -1;
+	if (kk_handle_open(o->rt->root, o->id, KK_OPEN_LOCK, &job->h, err) < 0 ||
+	    check_status(job, err) < 0)
+		return -1;
+	job->config = kk_load_config_copy(job->h.dir_fd, err);
+	if (job->config == NULL)
+		return -1;
+	job->spec = *job->config;
+	if (load_process(job, err) < 0)
+		return -1;
+	if (o->tty || job->spec.process->terminal)
+		return kk_error_set(err, KK_ERR_USAGE, "exec --tty: not supported yet");
+	if (kk_plan_process(&job->plan, &job->spec, err) < 0)
+		return -1;
+	return kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err);
+}
+
+/* The init's pid may have been reused since the record was written. */
+static int check_init(const struct kk_record *rec, struct kk_error *err)
+{
+	uint64_t start = 0;
+
+	if (kk_pid_start_time(rec->pid, &start, err) < 0)
+		return -1;
+	if (start != rec->start_time)
+		return kk_error_set(err, KK_ERR_INVALID, "cannot exec in a stopped container");
+	return 0;
+}
+
+static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
+{
+	struct kk_undo undo = KK_UNDO_INIT;
+	struct kk_ctx ctx = KK_CTX_INIT;
+
+	ctx.spec = &job->spec;
+	ctx.id = job->opts->id;
+	ctx.bundle = job->h.rec.bundle;
+	ctx.state_dir_fd = job->h.dir_fd;
+	ctx.undo = &undo;
+	ctx.cgroup = job->cg;
+	ctx.init_pid = job->h.rec.pid;
+	ctx.preserve_fds = job->opts->preserve_fds;
+	/* The process is our grandchild: to learn its exit (and reap it on
+	 * failure) we must be its subreaper. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return kk_error_sys(err, errno, "exec: prctl(PR_SET_CHILD_SUBREAPER)");
+	if (check_init(&job->h.rec, err) < 0 ||
+	    kk_plan_run(&job->plan, KK_PHASE_HOST_PREPARE, &ctx, err) < 0 ||
+	    kk_exec_spawn(&ctx, &job->plan, job->h.rec.pid, job->cg, pid, err) < 0 ||
+	    (job->opts->pid_file != NULL &&
+	     kk_pid_file_write(job->opts->pid_file, *pid, &undo, err) < 0)) {
+		kk_closep(&ctx.seccomp_sock_fd);
+		kk_undo_rollback(&undo, err);
+		return -1;
+	}
+	kk_closep(&ctx.seccomp_sock_fd);
+	kk_undo_forget(&undo);
+	return 0;
+}
+
+int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, struct kk_error *err)
+{
+	struct exec_job job = {.opts = opts};
+	int rc;
+
+	job.h.root_fd = job.h.dir_fd = job.h.lock_fd = -1;
+	*pid = 0;
+	rc = prepare(&job, err);
+	if (rc == 0)
+		rc = run(&job, pid, err);
+	job_release(&job);
+	return rc;
+}
