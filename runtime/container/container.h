@@ -94,8 +94,8 @@ struct kk_exec_opts {
 	const char *process_file; /* --process FILE; NULL: args */
 	char *const *args;
 	size_t n_args;
-	const char *cwd;	       /* NULL: the config's */
-	const char *const *env;	       /* K=V, replacing the config's K */
+	const char *cwd;	/* NULL: the config's */
+	const char *const *env; /* K=V, replacing the config's K */
 	size_t n_env;
 	bool has_user;
 	uint32_t uid, gid;

@@ -6,8 +6,10 @@
  * namespaces (exec_child.c). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "base/cleanup.h"
 #include "parser/parser.h"
@@ -15,11 +17,13 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
 #include "runtime/container/exec_internal.h"
+#include "runtime/container/frozen.h"
 #include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 #include "runtime/loader/loader.h"
 #include "runtime/process/process.h"
 #include "runtime/state/state.h"
+#include "runtime/sys/sys.h"
 
 /* What one exec holds; released in one place. */
 struct exec_job {
@@ -49,14 +53,17 @@ static int check_status(const struct exec_job *job, struct kk_error *err)
 	switch (job->h.status) {
 	case KK_STATUS_CREATED:
 	case KK_STATUS_RUNNING:
-		return 0;
-	case KK_STATUS_PAUSED:
-		if (job->opts->ignore_paused)
+		/* The freezer is not in the record (pause.c). With
+		 * --ignore-paused the process starts frozen, as with runc. */
+		if (job->opts->ignore_paused || !kk_container_is_frozen(&job->h.rec))
 			return 0;
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "cannot exec in a paused container (use --ignore-paused)");
 	case KK_STATUS_STOPPED:
 		return kk_error_set(err, KK_ERR_INVALID, "cannot exec in a stopped container");
+	case KK_STATUS_PAUSED:
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "cannot exec in a paused container (use --ignore-paused)");
 	default:
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "cannot exec in a container in the creating state");
@@ -144,6 +151,13 @@ static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
 	    kk_exec_spawn(&ctx, &job->plan, job->h.rec.pid, job->cg, pid, err) < 0 ||
 	    (job->opts->pid_file != NULL &&
 	     kk_pid_file_write(job->opts->pid_file, *pid, &undo, err) < 0)) {
+		/* Without its pid file nobody could find the process: stop it. */
+		if (*pid > 0) {
+			kk_sys()->kill(*pid, SIGKILL);
+			while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			*pid = 0;
+		}
 		kk_closep(&ctx.seccomp_sock_fd);
 		kk_undo_rollback(&undo, err);
 		return -1;

@@ -24,6 +24,7 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/exec_internal.h"
 #include "runtime/container/sync.h"
+#include "runtime/sys/sys.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -75,7 +76,7 @@ static int join_ns(struct kk_ctx *ctx, int *fds, struct kk_error *err)
 	for (size_t i = 0; i < N_NS; i++) {
 		if (fds[i] < 0)
 			continue;
-		if (setns(fds[i], ns_order[i].type) < 0)
+		if (kk_sys()->setns(fds[i], ns_order[i].type) < 0)
 			return kk_error_sys(err, errno, "exec: join the %s namespace",
 					    ns_order[i].name);
 		/* In the user namespace our host ids map to nothing yet. */
@@ -134,7 +135,7 @@ fail:
 static void reap(pid_t pid, bool kill_it)
 {
 	if (kill_it)
-		kill(pid, SIGKILL);
+		kk_sys()->kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -175,6 +176,7 @@ static int drive(int sock, pid_t child, struct kk_cgroup *cg, pid_t *pid, struct
 	if (await_exec(sock, err) < 0) {
 		/* We are its subreaper: it is ours to reap. */
 		reap(*pid, true);
+		*pid = 0;
 		return -1;
 	}
 	return 0;
@@ -192,7 +194,7 @@ int kk_exec_spawn(struct kk_ctx *ctx, const struct kk_plan *plan, pid_t init_pid
 		close_all(fds);
 		return -1;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (kk_sys()->socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		close_all(fds);
 		return kk_error_sys(err, errno, "exec: socketpair");
 	}
