@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 
+#include "tests/fault/text.h"
 #include "tests/integration/harness.h"
 #include "tests/parser/fixture.h"
 
@@ -70,38 +71,9 @@ class PrintFigure : public ::testing::Environment
 };
 ::testing::Environment *const print_figure = ::testing::AddGlobalTestEnvironment(new PrintFigure);
 
-std::vector<std::string> Lines(const std::string &text)
-{
-	std::vector<std::string> lines;
-	std::stringstream ss(text);
-	for (std::string line; std::getline(ss, line);)
-		lines.push_back(line);
-	return lines;
-}
-
-std::string Join(const std::vector<std::string> &v, const std::string &sep)
-{
-	std::string out;
-	for (const auto &s : v)
-		out += (out.empty() ? "" : sep) + s;
-	return out;
-}
-
-std::vector<std::string> DirEntries(const std::string &dir)
-{
-	std::vector<std::string> out;
-	DIR *d = opendir(dir.c_str());
-	while (d != nullptr) {
-		struct dirent *e = readdir(d);
-		if (e == nullptr)
-			break;
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			out.push_back(e->d_name);
-	}
-	if (d != nullptr)
-		closedir(d);
-	return out;
-}
+using kk_fault_text::DirEntries;
+using kk_fault_text::Join;
+using kk_fault_text::Lines;
 
 class FaultCampaign : public IntegrationTest
 {
