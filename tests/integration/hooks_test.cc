@@ -178,8 +178,25 @@ const char kRecord[] = "cat > \"$1/$2.state\"\n"
 		       "echo \"$2 $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/mnt)\""
 		       " >> \"$1/order.log\"\n";
 
-TEST_F(Hooks, AllSixKindsRunInOrderInTheirNamespacesWithTheState)
+class SixKinds : public Hooks, public ::testing::WithParamInterface<bool>
 {
+      protected:
+	// A strict hook has a mount namespace of its own (read-only /proc/sys):
+	// only its pid namespace tells host from container then.
+	std::vector<std::string> Order()
+	{
+		std::vector<std::string> lines = SplitLines(Log("order.log"));
+		if (GetParam())
+			for (auto &l : lines)
+				l = l.substr(0, l.rfind(' '));
+		return lines;
+	}
+};
+
+TEST_P(SixKinds, RunInOrderInTheirNamespacesWithTheState)
+{
+	if (GetParam())
+		WriteFile(policy_, "{\"profile\":\"strict\"}\n");
 	std::string host = Script("record.sh", kRecord);
 	std::string inside = Script("record.sh", kRecord, true);
 	for (const char *kind : kKinds)
@@ -194,9 +211,11 @@ TEST_F(Hooks, AllSixKindsRunInOrderInTheirNamespacesWithTheState)
 	pid_t init = GetState(id_).pid;
 	ASSERT_GT(init, 0);
 	std::string proc = "/proc/" + std::to_string(init);
+	std::string mnt_host = GetParam() ? "" : " " + NsLink("/proc/self", "mnt");
+	std::string mnt_container = GetParam() ? "" : " " + NsLink(proc, "mnt");
 	std::map<std::string, std::string> ns_of{
-		{"host", NsLink("/proc/self", "pid") + " " + NsLink("/proc/self", "mnt")},
-		{"container", NsLink(proc, "pid") + " " + NsLink(proc, "mnt")}};
+		{"host", NsLink("/proc/self", "pid") + mnt_host},
+		{"container", NsLink(proc, "pid") + mnt_container}};
 	ASSERT_NE(ns_of["host"], ns_of["container"]);
 	auto line = [&](const std::string &kind) {
 		bool in_container = kind == "createContainer" || kind == "startContainer";
@@ -204,16 +223,16 @@ TEST_F(Hooks, AllSixKindsRunInOrderInTheirNamespacesWithTheState)
 	};
 	std::vector<std::string> want{line("prestart"), line("createRuntime"),
 				      line("createContainer")};
-	EXPECT_EQ(SplitLines(Log("order.log")), want) << "after create";
+	EXPECT_EQ(Order(), want) << "after create";
 
 	Result s = KakoiH({"start", id_});
 	ASSERT_EQ(s.exit_code, 0) << s;
 	want.push_back(line("startContainer"));
 	want.push_back(line("poststart"));
-	EXPECT_EQ(SplitLines(Log("order.log")), want) << "after start";
+	EXPECT_EQ(Order(), want) << "after start";
 	ASSERT_TRUE(WaitUntil([&] { return create->Out().find("sleeping") != std::string::npos; }))
 		<< create->Out();
-	EXPECT_TRUE(Contains(Log("seen-by-process"), line("startContainer")))
+	EXPECT_TRUE(Contains(Log("seen-by-process"), "startContainer " + ns_of["container"]))
 		<< "startContainer did not run before the process: " << Log("seen-by-process");
 
 	ASSERT_EQ(Kakoi({"kill", id_, "KILL"}).exit_code, 0);
@@ -221,7 +240,15 @@ TEST_F(Hooks, AllSixKindsRunInOrderInTheirNamespacesWithTheState)
 	Result d = KakoiH({"delete", id_});
 	EXPECT_EQ(d.exit_code, 0) << d;
 	want.push_back(line("poststop"));
-	EXPECT_EQ(SplitLines(Log("order.log")), want) << "after delete";
+	EXPECT_EQ(Order(), want) << "after delete";
+	auto records = AuditRecords();
+	EXPECT_EQ(records.size(), 12u) << "a start and an end record per hook";
+	for (const auto &rec : records) {
+		if (rec != nullptr) {
+			EXPECT_EQ(JsonString(rec.get(), "profile"),
+				  GetParam() ? "strict" : "standard");
+		}
+	}
 
 	// The state on stdin: its pid as seen from where the hook runs.
 	std::map<std::string, std::pair<std::string, pid_t>> expect{
@@ -244,6 +271,11 @@ TEST_F(Hooks, AllSixKindsRunInOrderInTheirNamespacesWithTheState)
 	}
 	ExpectNothingLeftBehind(id_);
 }
+
+INSTANTIATE_TEST_SUITE_P(StandardAndStrict, SixKinds, ::testing::Bool(),
+			 [](const ::testing::TestParamInfo<bool> &info) {
+				 return std::string(info.param ? "strict" : "standard");
+			 });
 
 // A hook sees exactly its env, and no fd kakoi had open but its own stdio.
 TEST_F(Hooks, AHookGetsOnlyItsEnvAndNoInheritedFds)
