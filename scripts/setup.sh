@@ -15,6 +15,9 @@ set -euo pipefail
 #   busybox-static           static userland for test container rootfs
 #   crun runc                reference OCI runtimes for comparison tests
 #   jq                       JSON processing in scripts/tests
+#   podman conmon catatonit containernetworking-plugins
+#                            Podman 4.3 driving kakoi in tests/managers
+#   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   git ca-certificates      source checkout
 PACKAGES=(
 	bazel-bootstrap
@@ -34,6 +37,11 @@ PACKAGES=(
 	crun
 	runc
 	jq
+	podman
+	conmon
+	catatonit
+	containernetworking-plugins
+	containerd
 	git
 	ca-certificates
 )

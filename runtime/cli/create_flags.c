@@ -20,10 +20,10 @@ int kk_cli_uint(const struct kk_verb *verb, const char *flag, const char *s, uns
 	return 0;
 }
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_NOTIFY };
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP };
 
-static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o, bool *detach,
-		    char **argv, struct kk_error *err)
+static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o,
+		    struct kk_run_flags *run, char **argv, struct kk_error *err)
 {
 	switch (c) {
 	case 'b':
@@ -44,8 +44,14 @@ static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o,
 	case OPT_PRESERVE:
 		return kk_cli_uint(verb, "--preserve-fds", optarg, &o->preserve_fds, err);
 	case 'd':
-		if (detach != NULL) {
-			*detach = true;
+		if (run != NULL) {
+			run->detach = true;
+			return 0;
+		}
+		break;
+	case OPT_KEEP:
+		if (run != NULL) {
+			run->keep = true;
 			return 0;
 		}
 		break;
@@ -54,7 +60,7 @@ static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o,
 }
 
 int kk_cli_create_flags(const struct kk_verb *verb, int argc, char **argv,
-			struct kk_create_opts *opts, bool *detach, struct kk_error *err)
+			struct kk_create_opts *opts, struct kk_run_flags *run, struct kk_error *err)
 {
 	static const struct option long_opts[] = {
 		{"bundle", required_argument, NULL, 'b'},
@@ -64,16 +70,21 @@ int kk_cli_create_flags(const struct kk_verb *verb, int argc, char **argv,
 		{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
 		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
 		{"detach", no_argument, NULL, 'd'},
+		{"keep", no_argument, NULL, OPT_KEEP},
 		{0}};
 	int c;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "b:d", long_opts, NULL)) != -1)
-		if (set_flag(verb, c, opts, detach, argv, err) < 0)
+		if (set_flag(verb, c, opts, run, argv, err) < 0)
 			return -1;
 	if (argc - optind != 1)
 		return kk_cli_usage(err, verb, "give exactly one container ID");
 	opts->id = argv[optind];
+	/* runc refuses the pair too: nobody would be left to keep it for. */
+	if (run != NULL && run->detach && run->keep)
+		return kk_error_set(err, KK_ERR_USAGE, "%s: --keep cannot be used with --detach",
+				    verb->name);
 	return 0;
 }

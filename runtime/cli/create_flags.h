@@ -5,10 +5,17 @@
 #include "runtime/cli/cli.h"
 #include "runtime/container/container.h"
 
-/* Parses argv (after the verb) into opts; with detach != NULL also accepts
- * --detach/-d (run). Leaves the ID in opts->id. */
+/* The flags only `run` has. */
+struct kk_run_flags {
+	bool detach; /* --detach/-d */
+	bool keep;   /* --keep: leave the stopped container for `delete` */
+};
+
+/* Parses argv (after the verb) into opts; with run != NULL also accepts
+ * run's own flags. Leaves the ID in opts->id. */
 int kk_cli_create_flags(const struct kk_verb *verb, int argc, char **argv,
-			struct kk_create_opts *opts, bool *detach, struct kk_error *err);
+			struct kk_create_opts *opts, struct kk_run_flags *run,
+			struct kk_error *err);
 
 /* Parses a non-negative count for a flag. */
 int kk_cli_uint(const struct kk_verb *verb, const char *flag, const char *s, unsigned *out,

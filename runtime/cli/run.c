@@ -1,6 +1,7 @@
-/* kakoi run ID [create's flags] [--detach]: create and start; without
- * --detach, wait, relay signals (and the terminal), delete, and exit with
- * the container's status (128+signal when it was killed). */
+/* kakoi run ID [create's flags] [--detach | --keep]: create and start;
+ * without --detach, wait, relay signals (and the terminal), delete (unless
+ * --keep), and exit with the container's status (128+signal when it was
+ * killed). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +53,8 @@ static void abandon(const struct kk_create_opts *opts)
 		kk_sys()->unlinkat(AT_FDCWD, opts->pid_file, 0);
 }
 
-static int foreground(const struct kk_create_opts *opts, struct kk_created *c, struct kk_error *err)
+static int foreground(const struct kk_create_opts *opts, struct kk_created *c, bool keep,
+		      struct kk_error *err)
 {
 	sigset_t set;
 	KK_AUTOCLOSE int sfd = relay_signals(&set, err);
@@ -65,7 +67,7 @@ static int foreground(const struct kk_create_opts *opts, struct kk_created *c, s
 	}
 	if (kk_relay_until_exit(sfd, c->pid, console, &status, err) < 0)
 		return -1;
-	if (kk_container_delete(opts->rt, opts->id, true, err) < 0)
+	if (!keep && kk_container_delete(opts->rt, opts->id, true, err) < 0)
 		return -1;
 	/* 0 would read as success of the verb, which it also is. */
 	return exit_code(status);
@@ -76,15 +78,15 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	struct kk_runtime_opts rt = kk_cli_runtime(g);
 	struct kk_create_opts opts = {.rt = &rt};
 	struct kk_created created;
-	bool detach = false;
+	struct kk_run_flags flags = {0};
 
-	if (kk_cli_create_flags(&kk_verb_run, argc, argv, &opts, &detach, err) < 0)
+	if (kk_cli_create_flags(&kk_verb_run, argc, argv, &opts, &flags, err) < 0)
 		return -1;
-	opts.foreground = !detach;
+	opts.foreground = !flags.detach;
 	if (kk_container_create(&opts, &created, err) < 0)
 		return -1;
-	if (!detach)
-		return foreground(&opts, &created, err);
+	if (!flags.detach)
+		return foreground(&opts, &created, flags.keep, err);
 	if (kk_container_start(&rt, opts.id, err) < 0) {
 		abandon(&opts);
 		return -1;
@@ -94,7 +96,8 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 
 const struct kk_verb kk_verb_run = {
 	"run",
-	"run ID [--bundle DIR] [--detach] [--pid-file F] [--console-socket S] [--no-pivot] "
+	"run ID [--bundle DIR] [--detach | --keep] [--pid-file F] [--console-socket S] "
+	"[--no-pivot] "
 	"[--no-new-keyring] [--preserve-fds N]",
 	"create and start a container; without --detach wait and exit with its status",
 	run,

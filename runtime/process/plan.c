@@ -1,5 +1,6 @@
 /* The order of the process ops. The order is the contract (process.h):
- * checks at create; after start the limits and labels while still root, the
+ * checks and rlimits at create (a refused limit fails create, as with runc);
+ * after start the labels while still root, the
  * bounding set while CAP_SETPCAP is held, the user change with capabilities
  * kept, the final capability sets, no_new_privs, and seccomp as late as it
  * can be loaded; then fds, cwd and execve. */
@@ -11,9 +12,10 @@
 static int plan_created(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
 {
 	/* cwd first: a relative args[0] is looked up from it. */
-	if (kk_proc_plan_cwd(plan, p, err) < 0 || kk_proc_plan_lookup(plan, p, err) < 0)
+	if (kk_proc_plan_cwd(plan, p, err) < 0 || kk_proc_plan_lookup(plan, p, err) < 0 ||
+	    kk_proc_plan_lsm_check(plan, p, err) < 0)
 		return -1;
-	return kk_proc_plan_lsm_check(plan, p, err);
+	return kk_proc_plan_rlimits(plan, p, err);
 }
 
 /* Loading a filter needs either no_new_privs or CAP_SYS_ADMIN: with
@@ -26,8 +28,8 @@ static int plan_started(struct kk_plan *plan, const struct kk_spec *spec, struct
 
 	/* Scheduler and I/O priority while CAP_SYS_NICE / CAP_SYS_ADMIN last;
 	 * personality before any filter could refuse it. */
-	if (kk_proc_plan_rlimits(plan, p, err) < 0 || kk_proc_plan_oom(plan, p, err) < 0 ||
-	    kk_proc_plan_scheduler(plan, p, err) < 0 || kk_proc_plan_ioprio(plan, p, err) < 0 ||
+	if (kk_proc_plan_oom(plan, p, err) < 0 || kk_proc_plan_scheduler(plan, p, err) < 0 ||
+	    kk_proc_plan_ioprio(plan, p, err) < 0 ||
 	    kk_proc_plan_personality(plan, spec, err) < 0 ||
 	    kk_proc_plan_keyring(plan, spec, err) < 0 || kk_proc_plan_lsm(plan, p, err) < 0)
 		return -1;

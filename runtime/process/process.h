@@ -1,7 +1,8 @@
 /* runtime/process: turning the init into the container's process. After the
- * rootfs is ready (init-created phase) it resolves the executable and cwd so
- * a bad args[0] fails at create, as with runc; after start (init-process
- * phase) it applies, in this order: rlimits, oom_score_adj, the session
+ * rootfs is ready (init-created phase) it resolves the executable and cwd and
+ * sets the rlimits, so a bad args[0] or a refused limit fails at create, as
+ * with runc; after start (init-process phase) it applies, in this order:
+ * oom_score_adj, the session
  * keyring, the LSM labels, user and groups (capabilities kept across setuid),
  * the five capability sets, no_new_privs, seccomp (last, or before the
  * capability drop when no_new_privs is off: loading a filter without it

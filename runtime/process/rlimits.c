@@ -1,7 +1,8 @@
-/* process.rlimits, applied first after start while the init is still root.
- * Raising a hard limit needs CAP_SYS_RESOURCE in the init's user namespace;
- * some hosts (this one among them) withhold it, and the error says so
- * instead of a bare EPERM. */
+/* process.rlimits, applied by the init before create returns, as runc and
+ * crun do: a limit the host refuses fails `create`, which managers report,
+ * not a later `start`. Raising a hard limit needs CAP_SYS_RESOURCE in the
+ * init's user namespace; some hosts (this one among them) withhold it, and
+ * the error says so instead of a bare EPERM. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -62,7 +63,7 @@ static void describe(const struct kk_op *op, char *buf, size_t len)
 
 static const struct kk_op_type rlimit_op = {
 	.name = "rlimit",
-	.phase = KK_PHASE_INIT_PROCESS,
+	.phase = KK_PHASE_INIT_CREATED,
 	.apply = apply,
 	.describe = describe,
 };

@@ -4,6 +4,7 @@
 // fds reach it.
 #include <fcntl.h>
 #include <sys/capability.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,16 @@ namespace
 {
 
 using Isolation = IntegrationTest;
+
+bool HasCapability(cap_value_t cap)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+	if (caps != nullptr)
+		cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	return v == CAP_SET;
+}
 
 // The bits of a capability list in the config, as /proc/self/status shows them.
 std::string CapMask(json_object *names)
@@ -162,6 +173,29 @@ TEST_F(Isolation, RlimitFromTheConfig)
 	Result r = RunContainer({"/probe", "rlimit", "NOFILE"});
 	EXPECT_EQ(r.exit_code, 0) << r;
 	EXPECT_EQ(r.out, "100 100\n");
+}
+
+// runc and crun set rlimits before create returns, so a manager sees a
+// limit this host refuses (no CAP_SYS_RESOURCE: hard limits cannot rise)
+// as a failed create naming the limit and the values.
+TEST_F(Isolation, RefusedRlimitFailsCreateNamingItsValues)
+{
+	struct rlimit cur;
+	ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &cur), 0);
+	if (cur.rlim_max == RLIM_INFINITY)
+		GTEST_SKIP() << "RLIMIT_NOFILE hard limit is unlimited here";
+	const unsigned long long want = (unsigned long long)cur.rlim_max + 1;
+	config_->AddRlimit("RLIMIT_NOFILE", want, want);
+	if (HasCapability(CAP_SYS_RESOURCE))
+		GTEST_SKIP() << "this host can raise hard limits";
+	auto create = Create(id_);
+	Result r = create->Wait();
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_NE(r.err.find("process.rlimits[0]: RLIMIT_NOFILE soft " + std::to_string(want) +
+			     " hard " + std::to_string(want)),
+		  std::string::npos)
+		<< r;
+	EXPECT_EQ(GetState(id_).status, "") << "create must leave no container";
 }
 
 TEST_F(Isolation, SeccompErrnoRule)

@@ -1,6 +1,7 @@
 // The manager-facing verbs of issue 6: features (the Features structure),
-// ps (the container's host pids, json and table) and pause/resume (the
-// freezer, "paused" in state and list, delete --force of a paused one).
+// ps (the container's host pids, json and table), pause/resume (the
+// freezer, "paused" in state and list, delete --force of a paused one) and
+// run --keep.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -206,6 +207,29 @@ TEST_F(Verbs, DeleteForceOfAPausedContainerLeavesNothing)
 	Result r = Kakoi({"delete", "--force", id_});
 	EXPECT_EQ(r.exit_code, 0) << r;
 	ExpectNothingLeftBehind(id_);
+}
+
+// runc's --keep: the container stays, stopped, with its cgroup, until a
+// plain delete removes it.
+TEST_F(Verbs, RunKeepLeavesTheStoppedContainerForDelete)
+{
+	Result r = RunContainer({"/bin/sh", "-c", "exit 7"}, {"--keep"});
+	EXPECT_EQ(r.exit_code, 7) << r;
+	State st = GetState(id_);
+	EXPECT_EQ(st.status, "stopped") << st.result;
+	EXPECT_TRUE(Exists("/sys/fs/cgroup/pids" + cgroups_path_));
+	Result del = Kakoi({"delete", id_});
+	EXPECT_EQ(del.exit_code, 0) << del;
+	EXPECT_EQ(GetState(id_).status, "");
+	EXPECT_FALSE(Exists("/sys/fs/cgroup/pids" + cgroups_path_));
+}
+
+TEST_F(Verbs, RunKeepWithDetachIsRefused)
+{
+	Result r = RunContainer({"/bin/true"}, {"--keep", "--detach"});
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_TRUE(Contains(r.err, "--keep cannot be used with --detach")) << r;
+	EXPECT_EQ(GetState(id_).status, "");
 }
 
 } // namespace

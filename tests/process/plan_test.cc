@@ -87,11 +87,12 @@ TEST(ProcessPlan, SeccompLastWithNoNewPrivileges)
 
 	ASSERT_TRUE(spec);
 	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
-	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_CREATED), (Names{"cwd", "lookup", "lsm-check"}));
+	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_CREATED),
+		  (Names{"cwd", "lookup", "lsm-check", "rlimit", "rlimit"}));
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
-		  (Names{"rlimit", "rlimit", "oom-score-adj", "session-keyring", "lsm-label",
-			 "cap-bounding", "user", "umask", "capabilities", "no-new-privileges",
-			 "seccomp", "fds", "chdir", "exec"}));
+		  (Names{"oom-score-adj", "session-keyring", "lsm-label", "cap-bounding", "user",
+			 "umask", "capabilities", "no-new-privileges", "seccomp", "fds", "chdir",
+			 "exec"}));
 	EXPECT_EQ(Describe(p.plan, "rlimit"), "rlimit RLIMIT_NOFILE soft=1024 hard=1024");
 	ASSERT_EQ(p.plan.ops[4].type->name, std::string("rlimit"));
 	char buf[256];
