@@ -8,9 +8,11 @@
  *
  * Properties: a parsed signal is a real one or 0 (0..SIGRTMAX) and parses to the
  * same number in upper case, in lower case and as its decimal number; a
- * refused one is a usage error. An accepted ID is one safe path component
- * made of the documented characters (state.h); a refused one is invalid
- * with a printable message (it quotes the ID). */
+ * refused one is a usage error. An accepted duration parses to the same
+ * nanoseconds written as "<N>ns", and to its negation with a '-' in front
+ * (when unsigned); a refused one is a usage error with a printable message. An accepted ID is one
+ * safe path component made of the documented characters (state.h); a refused one is invalid with a
+ * printable message (it quotes the ID). */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 
 #include "base/cleanup.h"
 #include "fuzz/fuzz_check.h"
+#include "runtime/cli/duration.h"
 #include "runtime/cli/signals.h"
 #include "runtime/state/state.h"
 
@@ -71,6 +74,46 @@ static void check_signal(const char *s)
 	snprintf(number, sizeof(number), "%d", sig);
 	if (parse_signal(number) != sig)
 		violated("kk_signal_parse refuses the number of a signal it parsed", s);
+}
+
+static void check_printable(const struct kk_error *err, const char *what, const char *input)
+{
+	for (const char *p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			violated(what, input);
+}
+
+/* The duration s parses to (*ns), or false when refused (the refusal checked). */
+static bool parse_duration(const char *s, int64_t *ns)
+{
+	struct kk_error err;
+
+	kk_error_clear(&err);
+	if (kk_duration_parse(s, ns, &err) < 0) {
+		fz_check_failure("kk_duration_parse", &err, FZ_CODE(KK_ERR_USAGE));
+		check_printable(&err, "kk_duration_parse's message is not printable", s);
+		return false;
+	}
+	if (err.code != KK_OK)
+		violated("kk_duration_parse set an error on success", s);
+	return true;
+}
+
+static void check_duration(const char *s)
+{
+	char text[64];
+	int64_t ns, again;
+	KK_AUTOFREE char *negated = NULL;
+
+	if (!parse_duration(s, &ns))
+		return;
+	snprintf(text, sizeof(text), "%lldns", (long long)ns);
+	if (!parse_duration(text, &again) || again != ns)
+		violated("kk_duration_parse disagrees with its own nanoseconds", s);
+	if (s[0] == '-' || s[0] == '+' || asprintf(&negated, "-%s", s) < 0)
+		return;
+	if (!parse_duration(negated, &again) || again != -ns)
+		violated("kk_duration_parse does not negate with a leading '-'", s);
 }
 
 static bool id_char(char c, bool first)
@@ -134,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sig_text == NULL || id == NULL)
 		abort();
 	check_signal(sig_text);
+	check_duration(sig_text);
 	check_id(id);
 	return 0;
 }

@@ -25,6 +25,8 @@ const char *kk_doc_name(enum kk_doc_kind kind)
 		return "state.json";
 	case KK_DOC_HOOK_POLICY:
 		return "hook policy";
+	case KK_DOC_RESOURCES:
+		return "resources.json";
 	}
 	return "document";
 }
@@ -37,6 +39,7 @@ static const struct {
 	[KK_DOC_PROCESS] = {sizeof(struct kk_process), kp_parse_process},
 	[KK_DOC_STATE] = {sizeof(struct kk_state), kp_parse_state},
 	[KK_DOC_HOOK_POLICY] = {sizeof(struct kk_hook_policy), kp_parse_hook_policy},
+	[KK_DOC_RESOURCES] = {sizeof(struct kk_resources), kp_parse_resources_doc},
 };
 
 /* The builder validates what it built (in the isolated child, before the
@@ -50,6 +53,8 @@ static int validate(struct kp_ctx *ctx, int kind, const void *root)
 		return kv_process(ctx, root);
 	if (kind == KK_DOC_HOOK_POLICY)
 		return kv_hook_policy(ctx, root);
+	if (kind == KK_DOC_RESOURCES)
+		return kv_resources(ctx, root);
 	return kv_state(ctx, root);
 }
 
@@ -58,7 +63,7 @@ const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 	KK_CLEANUP(kp_json_putp) json_object *jv = NULL;
 	void *root;
 
-	if (kind < KK_DOC_CONFIG || kind > KK_DOC_HOOK_POLICY) {
+	if (kind < KK_DOC_CONFIG || kind > KK_DOC_RESOURCES) {
 		kk_error_set(ctx->err, KK_ERR_INTERNAL, "unknown document kind %d", kind);
 		return NULL;
 	}

@@ -209,6 +209,8 @@ static int validate_root(enum kk_doc_kind kind, const void *root, struct kk_erro
 		r = kk_state_validate(root, err);
 	else if (kind == KK_DOC_HOOK_POLICY)
 		r = kk_hook_policy_validate(root, err);
+	else if (kind == KK_DOC_RESOURCES)
+		r = kk_resources_validate(root, err);
 	return r;
 }
 

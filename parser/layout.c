@@ -230,6 +230,8 @@ const struct kk_type *kk_layout_root(int kind)
 		return &t_state;
 	case KK_DOC_HOOK_POLICY:
 		return &t_hook_policy;
+	case KK_DOC_RESOURCES:
+		return &t_resources;
 	}
 	return NULL;
 }

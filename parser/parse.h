@@ -13,7 +13,9 @@ int kp_parse_process(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct 
 int kp_parse_state(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk_state */
 int kp_parse_linux(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk_linux */
 int kp_parse_resources(struct kp_ctx *ctx, json_object *jv, void *out); /* struct kk_resources */
-int kp_parse_seccomp(struct kp_ctx *ctx, json_object *jv, void *out);	/* struct kk_seccomp */
+/* resources.json (`update --resources`): linux.resources, unknown keys refused. */
+int kp_parse_resources_doc(struct kp_ctx *ctx, json_object *jv, void *out);
+int kp_parse_seccomp(struct kp_ctx *ctx, json_object *jv, void *out); /* struct kk_seccomp */
 /* struct kk_hook_policy (policy.h) */
 int kp_parse_hook_policy(struct kp_ctx *ctx, json_object *jv, void *out);
 /* The optional array of id mappings at key (linux and mounts share it). */

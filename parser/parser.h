@@ -23,6 +23,7 @@ enum kk_doc_kind {
 	KK_DOC_PROCESS,	    /* a standalone process object (exec --process) -> struct kk_process */
 	KK_DOC_STATE,	    /* state.json -> struct kk_state */
 	KK_DOC_HOOK_POLICY, /* --hook-policy FILE -> struct kk_hook_policy (policy.h) */
+	KK_DOC_RESOURCES,   /* `update --resources` (linux.resources) -> struct kk_resources */
 };
 
 /* The file name used in error messages ("config.json", ...). */
@@ -50,6 +51,7 @@ int kk_spec_validate(const struct kk_spec *spec, struct kk_error *err);
 int kk_process_validate(const struct kk_process *process, const char *doc, const char *path,
 			struct kk_error *err);
 int kk_state_validate(const struct kk_state *state, struct kk_error *err);
+int kk_resources_validate(const struct kk_resources *res, struct kk_error *err);
 
 /* The semantic rules of a hook policy (policy.h). */
 struct kk_hook_policy;

@@ -344,3 +344,11 @@ int kk_state_validate(const struct kk_state *state, struct kk_error *err)
 	ctx_init(&ctx, kk_doc_name(KK_DOC_STATE), NULL, err);
 	return kv_state(&ctx, state);
 }
+
+int kk_resources_validate(const struct kk_resources *res, struct kk_error *err)
+{
+	struct kp_ctx ctx;
+
+	ctx_init(&ctx, kk_doc_name(KK_DOC_RESOURCES), NULL, err);
+	return kv_resources(&ctx, res);
+}

@@ -12,9 +12,10 @@
 #include "runtime/cli/selfclone.h"
 
 static const struct kk_verb *const verbs[] = {
-	&kk_verb_create,   &kk_verb_start, &kk_verb_run,   &kk_verb_state,    &kk_verb_kill,
-	&kk_verb_delete,   &kk_verb_list,  &kk_verb_plan,  &kk_verb_validate, &kk_verb_spec,
-	&kk_verb_features, &kk_verb_ps,	   &kk_verb_pause, &kk_verb_resume,   &kk_verb_exec,
+	&kk_verb_create,   &kk_verb_start,  &kk_verb_run,   &kk_verb_state,    &kk_verb_kill,
+	&kk_verb_delete,   &kk_verb_list,   &kk_verb_plan,  &kk_verb_validate, &kk_verb_spec,
+	&kk_verb_features, &kk_verb_ps,	    &kk_verb_pause, &kk_verb_resume,   &kk_verb_exec,
+	&kk_verb_update,   &kk_verb_events,
 };
 
 static void print_usage(FILE *out)

@@ -22,7 +22,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 read -r -a EXTRA_FLAGS <<<"${FUZZ_BAZEL_FLAGS:-}"
-ALL_TARGETS=(config_fuzz process_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
+ALL_TARGETS=(config_fuzz process_fuzz resources_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
 if (($# > 0)); then
 	TARGETS=("$@")
 else

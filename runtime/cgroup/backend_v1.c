@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,14 +39,48 @@ static int v1_create(const struct kk_cgroup *cg, const struct cg_hier *h, uint64
 	return cg_mkdir_p(h, cg->path, cpuset_copy, flags, undo, err);
 }
 
+/* The kernel keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes
+ * at every step, so which of the two goes first depends on the current
+ * limit (runc's setMemoryAndSwap): memsw first when it is being made
+ * unlimited or raised above the current memory limit. A directory not
+ * made yet (create's plan) reads as unlimited. */
+static bool memsw_first(const struct cg_writes *w, const struct kk_memory *m)
+{
+	char path[PATH_MAX], value[64];
+	struct kk_error ignored = {0};
+	unsigned long long current = ULLONG_MAX;
+
+	if (!m->limit.set || !m->swap.set || m->limit.value == 0 || m->swap.value == 0)
+		return false;
+	if (m->swap.value == -1)
+		return true;
+	snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", w->cg->h[w->hier].dir);
+	if (cg_read(path, value, sizeof(value), &ignored) == 0)
+		current = strtoull(value, NULL, 10);
+	return current < (unsigned long long)m->swap.value;
+}
+
+static int v1_memory_and_swap(struct cg_writes *w, const struct kk_memory *m, bool swap_first,
+			      struct kk_error *err)
+{
+	for (int step = 0; step < 2; step++) {
+		bool swap = (step == 0) == swap_first;
+
+		if (swap && m->swap.set &&
+		    cg_emit_i64(w, CGF_MEMORY_SWAP, "memory.memsw.limit_in_bytes", m->swap.value,
+				err) < 0)
+			return -1;
+		if (!swap && m->limit.set &&
+		    cg_emit_i64(w, CGF_MEMORY_LIMIT, "memory.limit_in_bytes", m->limit.value, err) <
+			    0)
+			return -1;
+	}
+	return 0;
+}
+
 static int v1_memory(struct cg_writes *w, const struct kk_memory *m, struct kk_error *err)
 {
-	/* The limit before memsw: memsw may not go below the memory limit. */
-	if (m->limit.set &&
-	    cg_emit_i64(w, CGF_MEMORY_LIMIT, "memory.limit_in_bytes", m->limit.value, err) < 0)
-		return -1;
-	if (m->swap.set &&
-	    cg_emit_i64(w, CGF_MEMORY_SWAP, "memory.memsw.limit_in_bytes", m->swap.value, err) < 0)
+	if (v1_memory_and_swap(w, m, memsw_first(w, m), err) < 0)
 		return -1;
 	if (m->reservation.set &&
 	    cg_emit_i64(w, CGF_MEMORY_RESERVATION, "memory.soft_limit_in_bytes",

@@ -150,6 +150,8 @@ int cg_remove_dir(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk
 	char dir[PATH_MAX];
 	char *slash;
 
+	if (cg_remove_subtree(h->dir, err) < 0)
+		return -1;
 	if (cg_rmdir(h->dir) < 0)
 		return kk_error_sys(err, errno, "remove cgroup %s", h->dir);
 	if (strncmp(cg->path, KK_CGROUP_PREFIX "/", prefix + 1) != 0)

@@ -119,16 +119,17 @@ static int pidset_add(struct pidset *s, pid_t pid, struct kk_error *err)
 	return 0;
 }
 
-/* cgroup.procs of one hierarchy; a missing cgroup has no processes. */
-static int read_procs(const struct cg_hier *h, struct pidset *s, struct kk_error *err)
+/* cgroup.procs of one cgroup; a missing cgroup has no processes. */
+static int read_procs(const char *dir, void *arg, struct kk_error *err)
 {
+	struct pidset *s = arg;
 	char path[PATH_MAX];
 	KK_AUTOFREE char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", h->dir);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	f = fopen(path, "re");
 	if (f == NULL)
 		return errno == ENOENT ? 0 : kk_error_sys(err, errno, "read %s", path);
@@ -142,14 +143,16 @@ static int read_procs(const struct cg_hier *h, struct pidset *s, struct kk_error
 	return rc;
 }
 
-/* The union over all hierarchies: a process normally is in every one, but
- * kill --all must not miss one that moved itself in some hierarchy. */
+/* The union over all hierarchies and their sub-cgroups: a process normally
+ * is in every one, but kill --all must not miss one that moved itself in
+ * some hierarchy, or one exec'd into a sub-cgroup. */
 int kk_cgroup_pids(struct kk_cgroup *cg, pid_t **pids, size_t *n, struct kk_error *err)
 {
 	struct pidset s = {0};
+	const struct cg_tree_visit v = {.pre = read_procs, .arg = &s};
 
 	for (size_t i = 0; i < cg->n; i++) {
-		if (read_procs(&cg->h[i], &s, err) < 0) {
+		if (cg_tree_walk(cg->h[i].dir, &v, err) < 0) {
 			free(s.v);
 			return -1;
 		}

@@ -55,8 +55,8 @@ int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_r
 /* Puts pid into the container's cgroup in every hierarchy. */
 int kk_cgroup_enter(struct kk_cgroup *cg, pid_t pid, struct kk_error *err);
 
-/* The pids in the container's cgroup (for kill --all and delete --force).
- * *pids is malloc'ed. */
+/* The pids in the container's cgroup and its sub-cgroups (for kill --all,
+ * delete --force and ps). *pids is malloc'ed. */
 int kk_cgroup_pids(struct kk_cgroup *cg, pid_t **pids, size_t *n, struct kk_error *err);
 
 /* Freezes (frozen) or thaws every process of the cgroup, through the v1
@@ -67,9 +67,19 @@ int kk_cgroup_freeze(struct kk_cgroup *cg, bool frozen, struct kk_error *err);
 /* Whether the cgroup is frozen (false when it has no freezer directory). */
 int kk_cgroup_frozen(struct kk_cgroup *cg, bool *frozen, struct kk_error *err);
 
-/* Removes the container's directories (deepest first, in every hierarchy);
- * missing ones are fine, busy ones an error. */
+/* Removes the container's directories, sub-cgroups first, in every
+ * hierarchy; missing ones are fine, busy ones an error. */
 int kk_cgroup_remove(struct kk_cgroup *cg, struct kk_error *err);
+
+/* --- exec --cgroup (owner: runtime/cgroup/subgroup.c) ---------------------
+ * runc's `exec --cgroup`: args are "PATH" (alone: every hierarchy) or
+ * "CTRL[,CTRL]:PATH" (those controllers' hierarchies), PATH relative to
+ * the container's cgroup, no "..", made beforehand by the caller. *out is a
+ * copy of cg whose chosen hierarchies point at the sub-cgroups (the others
+ * at the container's), for kk_cgroup_enter; free with kk_cgroup_free.
+ * Errors name --cgroup. Reads only. */
+int kk_cgroup_open_sub(const struct kk_cgroup *cg, const char *const *args, size_t n,
+		       struct kk_cgroup **out, struct kk_error *err);
 
 #ifdef __cplusplus
 }

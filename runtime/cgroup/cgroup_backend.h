@@ -98,19 +98,41 @@ enum cg_field {
 /* Formats "linux.resources.<field>" (with [index] or ["key"]) into buf. */
 void cg_field_name(enum cg_field f, uint32_t index, const char *file, char *buf, size_t len);
 
-/* Collects the writes of kk_plan_cgroup as cgroup-set ops. */
+/* Where the (field, file, value) writes for a kk_resources go. Both paths
+ * produce them with the same writers (cg_resource_writes): create collects
+ * them as cgroup-set ops in plan; update (update.c) passes apply, which
+ * makes each write at once. */
 struct cg_writes {
-	struct kk_plan *plan;
+	struct kk_plan *plan; /* when apply is NULL */
+	int (*apply)(struct cg_writes *w, enum cg_field f, uint32_t index, const char *file,
+		     const char *value, struct kk_error *err);
+	void *arg; /* apply's */
 	const struct kk_cgroup *cg;
 	uint32_t hier; /* index into cg->h of the hierarchy being written */
 };
+
+/* Which hierarchy writes each resource group, and what its directories
+ * need when made. */
+struct cg_routing {
+	int owner[CG_GROUP_COUNT]; /* hierarchy index, -1: not written */
+	uint64_t flags[64];	   /* create flags per hierarchy */
+};
+
+/* Routes res onto cg's hierarchies; a limit whose controller is missing is
+ * an error naming the field. At most 64 hierarchies. */
+int cg_route(const struct kk_cgroup *cg, const struct kk_resources *res, struct cg_routing *rt,
+	     struct kk_error *err);
+
+/* Emits every write res asks for, each group in its owner's dialect. */
+int cg_resource_writes(struct cg_writes *w, const struct kk_resources *res,
+		       const struct cg_routing *rt, struct kk_error *err);
 
 /* Append the cgroup-create op of hierarchy i and the one cgroup-enter op. */
 int cg_plan_create(struct kk_plan *plan, const struct kk_cgroup *cg, uint32_t i, uint64_t flags,
 		   struct kk_error *err);
 int cg_plan_enter(struct kk_plan *plan, const struct kk_cgroup *cg, struct kk_error *err);
 
-/* Appends one cgroup-set op: write value to <dir>/<file>. */
+/* One write of value to <dir>/<file>: a cgroup-set op, or w->apply. */
 int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *file,
 	    const char *value, struct kk_error *err);
 int cg_emit_i64(struct cg_writes *w, enum cg_field f, const char *file, int64_t v,
@@ -166,6 +188,17 @@ int cg_rmdir(const char *dir);
 int cg_undo_rmdir(const void *arg, struct kk_error *err);
 int cg_enter_procs(const struct cg_hier *h, pid_t pid, struct kk_error *err);
 int cg_remove_dir(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk_error *err);
+
+/* Visits dir and every cgroup below it (tree.c): pre before a directory's
+ * children, post after them; either may be NULL. A missing dir is empty. */
+struct cg_tree_visit {
+	int (*pre)(const char *dir, void *arg, struct kk_error *err);
+	int (*post)(const char *dir, void *arg, struct kk_error *err);
+	void *arg;
+};
+int cg_tree_walk(const char *dir, const struct cg_tree_visit *v, struct kk_error *err);
+/* Removes every cgroup below dir, deepest first (not dir itself). */
+int cg_remove_subtree(const char *dir, struct kk_error *err);
 
 /* Checks and normalises a cgroups path (NULL: the default for id). */
 int cg_path_resolve(const char *cgroups_path, const char *id, char **out, struct kk_error *err);

@@ -171,15 +171,18 @@ int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *fi
 	    const char *value, struct kk_error *err)
 {
 	const struct cg_hier *h = &w->cg->h[w->hier];
-	struct kk_op op = {
-		.type = &cgroup_set,
-		.num = w->hier | ((uint64_t)index << 32),
-		.num2 = f,
-	};
+	struct kk_op op;
 
 	if (strchr(file, '/') != NULL)
 		return kk_error_set(err, KK_ERR_INVALID, "cgroup: %s is not a control file name",
 				    file);
+	if (w->apply != NULL)
+		return w->apply(w, f, index, file, value, err);
+	op = (struct kk_op){
+		.type = &cgroup_set,
+		.num = w->hier | ((uint64_t)index << 32),
+		.num2 = f,
+	};
 	op.ref = kk_plan_strdup(w->plan, value, err);
 	op.path = op.ref ? kk_plan_printf(w->plan, err, "%s:%s/%s", h->name, w->cg->path, file)
 			 : NULL;

@@ -159,14 +159,13 @@ static int unified_mask(const struct cg_hier *h, const struct kk_map *m, uint64_
 	return 0;
 }
 
-struct routing {
-	int owner[CG_GROUP_COUNT]; /* hierarchy index, -1: not written */
-	uint64_t flags[64];	   /* create flags per hierarchy */
-};
-
-static int route(const struct kk_cgroup *cg, const struct kk_resources *res, struct routing *rt,
-		 struct kk_error *err)
+int cg_route(const struct kk_cgroup *cg, const struct kk_resources *res, struct cg_routing *rt,
+	     struct kk_error *err)
 {
+	if (cg->n > 64)
+		return kk_error_set(err, KK_ERR_LIMIT, "cgroup: more than 64 hierarchies under %s",
+				    cg->mount_root);
+	memset(rt, 0, sizeof(*rt));
 	for (int g = 0; g < CG_GROUP_COUNT; g++) {
 		const char *field = requested(res, g);
 		int i = owner(cg, g);
@@ -193,29 +192,34 @@ static int route(const struct kk_cgroup *cg, const struct kk_resources *res, str
 	return 0;
 }
 
+int cg_resource_writes(struct cg_writes *w, const struct kk_resources *res,
+		       const struct cg_routing *rt, struct kk_error *err)
+{
+	for (int g = 0; g < CG_GROUP_COUNT; g++) {
+		if (rt->owner[g] < 0)
+			continue;
+		w->hier = (uint32_t)rt->owner[g];
+		if (w->cg->h[w->hier].be->set(w, &w->cg->h[w->hier], g, res, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_resources *res,
 		   struct kk_error *err)
 {
 	static const struct kk_resources none;
-	struct routing rt = {0};
+	struct cg_routing rt;
 	struct cg_writes w = {.plan = plan, .cg = cg};
 
-	if (cg->n > 64)
-		return kk_error_set(err, KK_ERR_LIMIT, "cgroup: more than 64 hierarchies under %s",
-				    cg->mount_root);
 	if (res == NULL)
 		res = &none;
-	if (route(cg, res, &rt, err) < 0)
+	if (cg_route(cg, res, &rt, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg_plan_create(plan, cg, (uint32_t)i, rt.flags[i], err) < 0)
 			return -1;
-	for (int g = 0; g < CG_GROUP_COUNT; g++) {
-		if (rt.owner[g] < 0)
-			continue;
-		w.hier = (uint32_t)rt.owner[g];
-		if (cg->h[w.hier].be->set(&w, &cg->h[w.hier], g, res, err) < 0)
-			return -1;
-	}
+	if (cg_resource_writes(&w, res, &rt, err) < 0)
+		return -1;
 	return cg_plan_enter(plan, cg, err);
 }

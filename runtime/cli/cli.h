@@ -46,6 +46,8 @@ extern const struct kk_verb kk_verb_ps;
 extern const struct kk_verb kk_verb_pause;
 extern const struct kk_verb kk_verb_resume;
 extern const struct kk_verb kk_verb_exec;
+extern const struct kk_verb kk_verb_update;
+extern const struct kk_verb kk_verb_events;
 
 /* Appends one line to --log (if given) in --log-format. */
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);

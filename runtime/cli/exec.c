@@ -1,6 +1,7 @@
 /* kakoi exec ID [flags] [--process FILE | ARGS...]: run a process in a
  * created or running container; without --detach wait for it, relay
- * signals to it, and exit with its status (128+signal when killed). */
+ * signals (and, with --tty, the terminal) to it, and exit with its status
+ * (128+signal when killed). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@ struct exec_flags {
 	struct kk_exec_opts o;
 	const char *env[MAX_LIST];
 	const char *caps[MAX_LIST];
+	const char *cgroups[MAX_LIST];
 	uint32_t gids[MAX_LIST];
 };
 
@@ -35,6 +37,9 @@ enum {
 	OPT_NNP,
 	OPT_PRESERVE,
 	OPT_IGNORE_PAUSED,
+	OPT_APPARMOR,
+	OPT_LABEL,
+	OPT_CGROUP,
 	OPT_IGNORED,
 };
 
@@ -114,6 +119,14 @@ static int set_flag(struct exec_flags *f, int c, char **argv, struct kk_error *e
 	case OPT_IGNORE_PAUSED:
 		o->ignore_paused = true;
 		return 0;
+	case OPT_APPARMOR:
+		o->apparmor = optarg;
+		return 0;
+	case OPT_LABEL:
+		o->process_label = optarg;
+		return 0;
+	case OPT_CGROUP:
+		return add(f->cgroups, &o->n_cgroups, "--cgroup", optarg, err);
 	case OPT_IGNORED:
 		return 0;
 	case 'd':
@@ -150,6 +163,9 @@ static int parse(struct exec_flags *f, int argc, char **argv, struct kk_error *e
 		{"no-new-privs", no_argument, NULL, OPT_NNP},
 		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
 		{"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
+		{"apparmor", required_argument, NULL, OPT_APPARMOR},
+		{"process-label", required_argument, NULL, OPT_LABEL},
+		{"cgroup", required_argument, NULL, OPT_CGROUP},
 		{"detach", no_argument, NULL, 'd'},
 		{"tty", no_argument, NULL, 't'},
 		{0}};
@@ -172,6 +188,7 @@ static int parse(struct exec_flags *f, int argc, char **argv, struct kk_error *e
 		return kk_cli_usage(err, &kk_verb_exec, "give args or --process");
 	f->o.env = f->env;
 	f->o.caps = f->caps;
+	f->o.cgroups = f->cgroups;
 	f->o.additional_gids = f->gids;
 	return 0;
 }
@@ -201,15 +218,18 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	struct kk_runtime_opts rt = kk_cli_runtime(g);
 	struct exec_flags f = {.o = {.rt = &rt}};
 	KK_AUTOCLOSE int sfd = -1;
+	KK_AUTOCLOSE int console = -1;
 	int status = 0;
 	pid_t pid;
 
-	if (parse(&f, argc, argv, err) < 0 || kk_container_exec(&f.o, &pid, err) < 0)
+	if (parse(&f, argc, argv, err) < 0 || kk_container_exec(&f.o, &pid, &console, err) < 0)
 		return -1;
 	if (f.o.detach)
 		return 0;
+	/* With --tty, console is the pty master: the terminal is relayed as
+	 * `run` does (raw mode, window size, SIGWINCH). */
 	sfd = relay_signals(err);
-	if (sfd < 0 || kk_relay_until_exit(sfd, pid, -1, &status, err) < 0)
+	if (sfd < 0 || kk_relay_until_exit(sfd, pid, console, &status, err) < 0)
 		return -1;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
@@ -220,7 +240,8 @@ const struct kk_verb kk_verb_exec = {
 	"exec",
 	"exec ID [--process FILE | ARGS...] [--detach] [--pid-file F] [--cwd DIR] [--env K=V] "
 	"[--user UID[:GID]] [--additional-gids GID] [--cap CAP] [--no-new-privs] "
-	"[--preserve-fds N] [--ignore-paused]",
+	"[--preserve-fds N] [--ignore-paused] [--tty] [--console-socket S] [--apparmor P] "
+	"[--process-label L] [--cgroup [CTRL[,CTRL]:]PATH]",
 	"run a process in a created or running container",
 	run,
 };

@@ -1,4 +1,5 @@
-/* run's foreground loop: signals to the container, the terminal both ways. */
+/* The foreground loop of run and exec: signals to the container's process,
+ * the terminal both ways. */
 #define _GNU_SOURCE
 #include "runtime/cli/relay.h"
 
@@ -38,6 +39,16 @@ static void copy(int from, int to, bool *open)
 	}
 }
 
+/* The caller's terminal size to the container's pty (nothing when our
+ * stdin is no terminal: then process.consoleSize stays). */
+static void resize(int console)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(console, TIOCSWINSZ, &ws);
+}
+
 static void forward(int sfd, pid_t pid, int console)
 {
 	struct signalfd_siginfo si;
@@ -46,10 +57,7 @@ static void forward(int sfd, pid_t pid, int console)
 		if (si.ssi_signo == SIGCHLD)
 			continue;
 		if (si.ssi_signo == SIGWINCH && console >= 0) {
-			struct winsize ws;
-
-			if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-				ioctl(console, TIOCSWINSZ, &ws);
+			resize(console);
 			continue;
 		}
 		kill(pid, (int)si.ssi_signo);
@@ -102,7 +110,12 @@ int kk_relay_until_exit(int sfd, pid_t pid, int console, int *status, struct kk_
 {
 	struct termios saved;
 	bool raw = console >= 0 && make_raw(&saved);
-	int rc = relay_loop(sfd, pid, console, status, err);
+	int rc;
+
+	/* As runc does on start: a SIGWINCH before ours was blocked is lost. */
+	if (console >= 0)
+		resize(console);
+	rc = relay_loop(sfd, pid, console, status, err);
 
 	if (raw)
 		tcsetattr(0, TCSANOW, &saved);

@@ -5,10 +5,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -39,6 +44,20 @@ static int make_stdio(int slave, const struct kk_console_size *size, struct kk_e
 	return 0;
 }
 
+/* The ptmx node of a devpts mount (its inode 2), or the /dev/ptmx char
+ * device (5:2) bound or linked to one. */
+static bool on_devpts(int fd)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
+		return false;
+	if (major(st.st_rdev) == 5 && minor(st.st_rdev) == 2)
+		return true;
+	return fstatfs(fd, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC;
+}
+
 static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	KK_AUTOCLOSE int master = -1;
@@ -49,10 +68,17 @@ static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_e
 		return kk_error_sys(err, errno, "setsid");
 	if (op->num == 0)
 		return 0;
-	/* The container's /dev/ptmx, i.e. its own devpts instance. */
-	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* The container's /dev/ptmx, i.e. its own devpts instance. The
+	 * container owns that path: whatever it points at must be a devpts
+	 * ptmx, or nothing is done with it (no ioctl on a stranger's file). */
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (master < 0)
 		return kk_error_sys(err, errno, "process.terminal: open /dev/ptmx");
+	if (!on_devpts(master))
+		return kk_error_set(err, KK_ERR_ISOLATION,
+				    "process.terminal: /dev/ptmx is not a devpts ptmx");
+	if (fcntl(master, F_SETFL, 0) < 0)
+		return kk_error_sys(err, errno, "process.terminal: /dev/ptmx");
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return kk_error_sys(err, errno, "process.terminal: unlock the pty");
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -102,11 +128,22 @@ int kk_sockaddr_at(int dir_fd, const char *name, struct sockaddr_un *sa, socklen
 	return 0;
 }
 
-int kk_console_send(const char *socket_path, int fd, struct kk_error *err)
+int kk_console_connect(const char *socket_path, struct kk_error *err)
 {
 	struct sockaddr_un sa;
 	socklen_t len;
 	KK_AUTOCLOSE int sock = -1;
+
+	if (kk_sockaddr_at(AT_FDCWD, socket_path, &sa, &len, err) < 0)
+		return -1;
+	sock = kk_sys()->socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || kk_sys()->connect(sock, (struct sockaddr *)&sa, len) < 0)
+		return kk_error_sys(err, errno, "--console-socket: connect %s", socket_path);
+	return kk_steal_fd(&sock);
+}
+
+int kk_console_pass(int sock, const char *socket_path, int fd, struct kk_error *err)
+{
 	char name[] = "/dev/ptmx";
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -119,11 +156,6 @@ int kk_console_send(const char *socket_path, int fd, struct kk_error *err)
 			    .msg_controllen = sizeof(control.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
-	if (kk_sockaddr_at(AT_FDCWD, socket_path, &sa, &len, err) < 0)
-		return -1;
-	sock = kk_sys()->socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || kk_sys()->connect(sock, (struct sockaddr *)&sa, len) < 0)
-		return kk_error_sys(err, errno, "--console-socket: connect %s", socket_path);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
@@ -132,4 +164,13 @@ int kk_console_send(const char *socket_path, int fd, struct kk_error *err)
 		return kk_error_sys(err, errno, "--console-socket: send the pty to %s",
 				    socket_path);
 	return 0;
+}
+
+int kk_console_send(const char *socket_path, int fd, struct kk_error *err)
+{
+	KK_AUTOCLOSE int sock = kk_console_connect(socket_path, err);
+
+	if (sock < 0)
+		return -1;
+	return kk_console_pass(sock, socket_path, fd, err);
 }

@@ -110,13 +110,42 @@ struct kk_exec_opts {
 	const char *console_socket;
 	unsigned preserve_fds;
 	bool ignore_paused;
+	const char *apparmor;	    /* --apparmor: process.apparmorProfile (args only) */
+	const char *process_label;  /* --process-label: process.selinuxLabel (args only) */
+	const char *const *cgroups; /* --cgroup [CTRL[,CTRL]:]PATH: a sub-cgroup to join */
+	size_t n_cgroups;
 };
 
 /* Runs a process in every namespace and the cgroup of a created or running
  * container. Returns once the process has executed (a missing executable
  * fails here), with *pid its host pid. Without detach, the caller is made a
- * child subreaper and the process is its (reparented) child to wait for. */
-int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, struct kk_error *err);
+ * child subreaper and the process is its (reparented) child to wait for.
+ * With a terminal (--tty or process.terminal) the pty master goes to
+ * --console-socket, or, in the foreground, to *console_fd for the caller
+ * to relay (else *console_fd is -1). */
+int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, int *console_fd,
+		      struct kk_error *err);
+
+/* --- update (owner: runtime/container/update.c) ---------------------------
+ * Sets new limits on a created, running or paused container's cgroup: res
+ * is runc's LinuxResources document (`update --resources`) merged with the
+ * per-field flags by the caller. Fields absent from res are left alone. If
+ * a write fails, the ones already made are restored to their old values. */
+struct kk_resources;
+int kk_container_update(const char *root, const char *id, const struct kk_resources *res,
+			struct kk_error *err);
+
+/* --- events (owner: runtime/container/events.c) ---------------------------
+ * runc's `events`: with stats_once, one {"type":"stats",...} line; otherwise
+ * a stats line every interval_ms and an {"type":"oom",...} line when the
+ * kernel OOM-kills in the container, until it stops. */
+struct kk_events_opts {
+	bool stats_once;
+	unsigned interval_ms;
+	FILE *out;
+};
+int kk_container_events(const char *root, const char *id, const struct kk_events_opts *opts,
+			struct kk_error *err);
 
 /* Prints the plan config.json in bundle would execute, touching nothing. */
 int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err);

@@ -1,13 +1,16 @@
 /* exec: run one more process in a created or running container. The
  * process comes from --process or from the config's process with the
- * command line's overrides; it is planned like the init's (checks, limits,
- * identity, capabilities, seccomp from the container's linux section, fds,
- * cwd) and run by a child that joins the container's cgroup and
- * namespaces (exec_child.c). */
+ * command line's overrides; it is planned like the init's (new session and
+ * pty, checks, limits, LSM labels, identity, capabilities, seccomp from the
+ * container's linux section, fds, cwd) and run by a child that joins the
+ * container's cgroup (or the --cgroup sub-cgroup) and namespaces
+ * (exec_child.c). A pty master goes to --console-socket, or back to the
+ * caller to relay. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -35,12 +38,13 @@ struct exec_job {
 	struct kk_spec spec; /* the config with the exec'd process */
 	struct kk_plan plan;
 	struct kk_cgroup *cg;
+	struct kk_cgroup *sub; /* --cgroup: where the process goes, else NULL */
 };
 
 static void job_release(struct exec_job *job)
 {
-	if (job->cg != NULL)
-		kk_cgroup_free(job->cg);
+	kk_cgroup_free(job->sub);
+	kk_cgroup_free(job->cg);
 	kk_plan_free(&job->plan);
 	kk_exec_process_free(&job->xp);
 	kk_doc_free(job->doc);
@@ -95,6 +99,22 @@ static int load_process(struct exec_job *job, struct kk_error *err)
 	return 0;
 }
 
+/* runc's checks and words (utils_linux.go), before anything starts: a
+ * detached tty needs somewhere to send the pty; a console socket is only
+ * for a detached tty (in the foreground kakoi relays the terminal). */
+static int check_terminal(const struct kk_exec_opts *o, bool terminal, struct kk_error *err)
+{
+	if (o->detach && terminal && o->console_socket == NULL)
+		return kk_error_set(err, KK_ERR_USAGE,
+				    "exec --tty --detach without --console-socket: cannot allocate "
+				    "tty if runc will detach without setting console socket");
+	if ((!o->detach || !terminal) && o->console_socket != NULL)
+		return kk_error_set(err, KK_ERR_USAGE,
+				    "exec --console-socket needs --tty and --detach: cannot use "
+				    "console socket if runc will not detach or allocate tty");
+	return 0;
+}
+
 static int prepare(struct exec_job *job, struct kk_error *err)
 {
 	const struct kk_exec_opts *o = job->opts;
@@ -110,11 +130,17 @@ static int prepare(struct exec_job *job, struct kk_error *err)
 	job->spec = *job->config;
 	if (load_process(job, err) < 0)
 		return -1;
-	if (o->tty || job->spec.process->terminal)
-		return kk_error_set(err, KK_ERR_USAGE, "exec --tty: not supported yet");
-	if (kk_plan_process(&job->plan, &job->spec, err) < 0)
+	if (check_terminal(o, job->spec.process->terminal, err) < 0)
 		return -1;
-	return kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err);
+	/* The session (and pty) op first, as for the init. */
+	if (kk_plan_console(&job->plan, &job->spec, err) < 0 ||
+	    kk_plan_process(&job->plan, &job->spec, err) < 0)
+		return -1;
+	if (kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err) < 0)
+		return -1;
+	if (o->n_cgroups == 0)
+		return 0;
+	return kk_cgroup_open_sub(job->cg, o->cgroups, o->n_cgroups, &job->sub, err);
 }
 
 /* The init's pid may have been reused since the record was written. */
@@ -129,7 +155,46 @@ static int check_init(const struct kk_record *rec, struct kk_error *err)
 	return 0;
 }
 
-static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
+/* An LSM the host lacks fails in the process's checks, naming the spec
+ * field as create does; say which flag put it there. */
+static void name_lsm_flag(const struct kk_exec_opts *o, struct kk_error *err)
+{
+	if (o->process_file != NULL)
+		return;
+	if (o->apparmor != NULL && strstr(err->msg, "process.apparmorProfile: ") != NULL)
+		kk_error_prefix(err, "exec --apparmor %s", o->apparmor);
+	else if (o->process_label != NULL && strstr(err->msg, "process.selinuxLabel: ") != NULL)
+		kk_error_prefix(err, "exec --process-label %s", o->process_label);
+}
+
+/* Runs the process in the container's cgroup (or the --cgroup one), then
+ * hands its pty master to --console-socket or, in the foreground, to the
+ * caller. */
+static int spawn(struct exec_job *job, struct kk_ctx *ctx, pid_t *pid, int *console,
+		 struct kk_error *err)
+{
+	struct kk_cgroup *cg = job->sub != NULL ? job->sub : job->cg;
+	const char *socket_path = job->opts->console_socket;
+	KK_AUTOCLOSE int sock = -1;
+	int rc;
+
+	/* Connected before the process exists: a bad socket must fail exec
+	 * before anything has run in the container, as with runc. */
+	if (job->spec.process->terminal && socket_path != NULL &&
+	    (sock = kk_console_connect(socket_path, err)) < 0)
+		return -1;
+	if (kk_exec_spawn(ctx, &job->plan, job->h.rec.pid, cg, pid, console, err) < 0) {
+		name_lsm_flag(job->opts, err);
+		return -1;
+	}
+	if (*console < 0 || sock < 0)
+		return 0;
+	rc = kk_console_pass(sock, socket_path, *console, err);
+	kk_closep(console);
+	return rc;
+}
+
+static int run(struct exec_job *job, pid_t *pid, int *console, struct kk_error *err)
 {
 	struct kk_undo undo = KK_UNDO_INIT;
 	struct kk_ctx ctx = KK_CTX_INIT;
@@ -148,7 +213,7 @@ static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
 		return kk_error_sys(err, errno, "exec: prctl(PR_SET_CHILD_SUBREAPER)");
 	if (check_init(&job->h.rec, err) < 0 ||
 	    kk_plan_run(&job->plan, KK_PHASE_HOST_PREPARE, &ctx, err) < 0 ||
-	    kk_exec_spawn(&ctx, &job->plan, job->h.rec.pid, job->cg, pid, err) < 0 ||
+	    spawn(job, &ctx, pid, console, err) < 0 ||
 	    (job->opts->pid_file != NULL &&
 	     kk_pid_file_write(job->opts->pid_file, *pid, &undo, err) < 0)) {
 		/* Without its pid file nobody could find the process: stop it. */
@@ -158,6 +223,7 @@ static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
 				;
 			*pid = 0;
 		}
+		kk_closep(console);
 		kk_closep(&ctx.seccomp_sock_fd);
 		kk_undo_rollback(&undo, err);
 		return -1;
@@ -167,16 +233,18 @@ static int run(struct exec_job *job, pid_t *pid, struct kk_error *err)
 	return 0;
 }
 
-int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, struct kk_error *err)
+int kk_container_exec(const struct kk_exec_opts *opts, pid_t *pid, int *console_fd,
+		      struct kk_error *err)
 {
 	struct exec_job job = {.opts = opts};
 	int rc;
 
 	job.h.root_fd = job.h.dir_fd = job.h.lock_fd = -1;
 	*pid = 0;
+	*console_fd = -1;
 	rc = prepare(&job, err);
 	if (rc == 0)
-		rc = run(&job, pid, err);
+		rc = run(&job, pid, console_fd, err);
 	job_release(&job);
 	return rc;
 }

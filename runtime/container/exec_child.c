@@ -23,6 +23,7 @@
 #include "base/cleanup.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/exec_internal.h"
+#include "runtime/container/internal.h"
 #include "runtime/container/sync.h"
 #include "runtime/sys/sys.h"
 
@@ -105,6 +106,21 @@ __attribute__((noreturn)) static void run_process(struct kk_ctx *ctx, const stru
 	_exit(1);
 }
 
+/* The runtime's fds (the state directory and its lock, the console
+ * socket) and the caller's leaks must not be open while the container's
+ * paths are resolved; the child keeps its channel, the namespace fds and
+ * the --preserve-fds range. */
+static void close_inherited(const struct kk_ctx *ctx, const int *ns_fds)
+{
+	int keep[N_NS + 2];
+
+	for (size_t i = 0; i < N_NS; i++)
+		keep[i] = ns_fds[i];
+	keep[N_NS] = ctx->sync_fd;
+	keep[N_NS + 1] = ctx->seccomp_sock_fd;
+	kk_close_fds_except(3 + ctx->preserve_fds, keep, N_NS + 2);
+}
+
 __attribute__((noreturn)) static void child_main(struct kk_ctx *ctx, const struct kk_plan *plan,
 						 int *fds)
 {
@@ -115,6 +131,7 @@ __attribute__((noreturn)) static void child_main(struct kk_ctx *ctx, const struc
 		kk_error_sys(&err, errno, "exec: prctl");
 		goto fail;
 	}
+	close_inherited(ctx, fds);
 	if (kk_msg_expect(ctx->sync_fd, KK_MSG_GO, NULL, NULL, &err) < 0 ||
 	    join_ns(ctx, fds, &err) < 0)
 		goto fail;
@@ -140,51 +157,79 @@ static void reap(pid_t pid, bool kill_it)
 		;
 }
 
-/* EOF: the process reached execve; a message: it failed before. */
-static int await_exec(int sock, struct kk_error *err)
-{
-	struct kk_msg m;
-	ssize_t n;
+/* What the runtime hears from the exec child and the process. */
+struct answer {
+	pid_t pid;   /* the process's host pid, from the child's KK_MSG_CREATED */
+	int console; /* the pty master, from the process (with a terminal) */
+};
 
-	do
-		n = recv(sock, &m, sizeof(m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
+static int on_message(const struct kk_msg *m, int *fd, struct answer *a, struct kk_error *err)
+{
+	if (m->type == KK_MSG_CREATED && a->pid == 0 && m->code > 0) {
+		a->pid = (pid_t)m->code;
 		return 0;
-	if (n != (ssize_t)sizeof(m) || m.magic != KK_MSG_MAGIC || m.type != KK_MSG_ERROR)
-		return kk_error_set(err, KK_ERR_INTERNAL,
-				    "exec: malformed answer from the process");
-	m.text[sizeof(m.text) - 1] = '\0';
-	kk_error_set(err, m.code > 0 && m.code < KK_ERR_COUNT ? m.code : KK_ERR_INTERNAL, "%s",
-		     m.text);
-	err->sys_errno = m.sys_errno;
-	return -1;
+	}
+	if (m->type == KK_MSG_CONSOLE && *fd >= 0 && a->console < 0) {
+		a->console = kk_steal_fd(fd);
+		return 0;
+	}
+	if (m->type == KK_MSG_ERROR) {
+		kk_error_set(err, m->code > 0 && m->code < KK_ERR_COUNT ? m->code : KK_ERR_INTERNAL,
+			     "%s", m->text);
+		err->sys_errno = m->sys_errno;
+		return -1;
+	}
+	return kk_error_set(err, KK_ERR_INTERNAL, "exec: unexpected message from the process");
+}
+
+/* Messages until EOF. The process's pty master may come before the child's
+ * "created" (they run at once). EOF once both the child has exited and the
+ * process reached execve (CLOEXEC): success if the pid is known. */
+static int await_exec(int sock, struct answer *a, struct kk_error *err)
+{
+	for (;;) {
+		KK_AUTOCLOSE int fd = -1;
+		struct kk_msg m;
+		char peek;
+		ssize_t n;
+
+		do
+			n = recv(sock, &peek, 1, MSG_PEEK);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return kk_error_sys(err, errno, "exec: receive from the process");
+		if (n == 0)
+			return a->pid > 0 ? 0
+					  : kk_error_set(err, KK_ERR_INTERNAL,
+							 "exec: the exec child exited early");
+		if (kk_msg_recv(sock, &m, &fd, err) < 0 || on_message(&m, &fd, a, err) < 0)
+			return -1;
+	}
 }
 
 /* The runtime's side once the child exists. */
-static int drive(int sock, pid_t child, struct kk_cgroup *cg, pid_t *pid, struct kk_error *err)
+static int drive(int sock, pid_t child, struct kk_cgroup *cg, struct answer *a,
+		 struct kk_error *err)
 {
-	int32_t grandchild = 0;
+	int rc = -1;
 
-	if (kk_cgroup_enter(cg, child, err) < 0 || kk_msg_send(sock, KK_MSG_GO, -1, err) < 0 ||
-	    kk_msg_expect(sock, KK_MSG_CREATED, NULL, &grandchild, err) < 0) {
-		reap(child, true);
-		return -1;
-	}
-	reap(child, false);
-	*pid = (pid_t)grandchild;
-	if (await_exec(sock, err) < 0) {
+	if (kk_cgroup_enter(cg, child, err) == 0 && kk_msg_send(sock, KK_MSG_GO, -1, err) == 0)
+		rc = await_exec(sock, a, err);
+	reap(child, rc < 0);
+	if (rc < 0 && a->pid > 0) {
 		/* We are its subreaper: it is ours to reap. */
-		reap(*pid, true);
-		*pid = 0;
-		return -1;
+		reap(a->pid, true);
+		a->pid = 0;
 	}
-	return 0;
+	if (rc < 0)
+		kk_closep(&a->console);
+	return rc;
 }
 
 int kk_exec_spawn(struct kk_ctx *ctx, const struct kk_plan *plan, pid_t init_pid,
-		  struct kk_cgroup *cg, pid_t *pid, struct kk_error *err)
+		  struct kk_cgroup *cg, pid_t *pid, int *console, struct kk_error *err)
 {
+	struct answer a = {.pid = 0, .console = -1};
 	int fds[N_NS];
 	int sv[2];
 	pid_t child;
@@ -210,7 +255,9 @@ int kk_exec_spawn(struct kk_ctx *ctx, const struct kk_plan *plan, pid_t init_pid
 		close(sv[0]);
 		return kk_error_sys(err, errno, "exec: fork");
 	}
-	rc = drive(sv[0], child, cg, pid, err);
+	rc = drive(sv[0], child, cg, &a, err);
 	close(sv[0]);
+	*pid = a.pid;
+	*console = a.console;
 	return rc;
 }

@@ -32,8 +32,9 @@ void kk_exec_process_free(struct kk_exec_process *xp);
 /* Forks the exec child, puts it in the cgroup, lets it join the namespaces
  * of init_pid and fork the process, which runs the plan's init-created and
  * init-process phases. Returns once the process has executed (or failed),
- * with *pid its host pid. The caller must be a child subreaper. */
+ * with *pid its host pid and *console the pty master it made (a terminal),
+ * else -1. The caller must be a child subreaper. */
 int kk_exec_spawn(struct kk_ctx *ctx, const struct kk_plan *plan, pid_t init_pid,
-		  struct kk_cgroup *cg, pid_t *pid, struct kk_error *err);
+		  struct kk_cgroup *cg, pid_t *pid, int *console, struct kk_error *err);
 
 #endif

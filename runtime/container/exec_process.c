@@ -1,6 +1,6 @@
 /* The process `exec` runs when given args: the config's process (runc does
- * the same) with args, cwd, env, user, groups, capabilities and
- * no_new_privs taken from the command line. */
+ * the same) with args, cwd, env, user, groups, capabilities, no_new_privs,
+ * the terminal and the LSM labels taken from the command line. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -97,8 +97,8 @@ int kk_exec_process_build(const struct kk_process *base, const struct kk_exec_op
 {
 	memset(out, 0, sizeof(*out));
 	out->p = *base;
+	/* runc: the config's consoleSize stays (it applies only with --tty). */
 	out->p.terminal = opts->tty;
-	out->p.console_size = NULL;
 	out->args = calloc(opts->n_args + 1, sizeof(*out->args));
 	if (out->args == NULL)
 		return kk_error_sys(err, ENOMEM, "exec: args");
@@ -109,6 +109,10 @@ int kk_exec_process_build(const struct kk_process *base, const struct kk_exec_op
 		out->p.cwd = opts->cwd;
 	if (opts->no_new_privs)
 		out->p.no_new_privileges = true;
+	if (opts->apparmor != NULL)
+		out->p.apparmor_profile = opts->apparmor;
+	if (opts->process_label != NULL)
+		out->p.selinux_label = opts->process_label;
 	if (build_env(base, opts, out, err) < 0 || build_user(base, opts, out, err) < 0 ||
 	    build_caps(base, opts, out, err) < 0) {
 		kk_exec_process_free(out);

@@ -33,11 +33,6 @@ static int become_ns_root(const struct kk_ctx *ctx, struct kk_error *err)
 	return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 /* The init inherits every fd of the runtime: the state directory and its
  * lock (held by flock: keeping it would deadlock `start`), and whatever
  * the caller leaked to kakoi. It keeps only its own channels and the
@@ -46,18 +41,8 @@ static void close_inherited(const struct kk_ctx *ctx, int listen_fd)
 {
 	int keep[] = {ctx->sync_fd, listen_fd, ctx->seccomp_sock_fd,
 		      ctx->hooks != NULL ? ctx->hooks->audit_fd : -1};
-	size_t n = sizeof(keep) / sizeof(keep[0]);
-	unsigned from = 3 + ctx->preserve_fds;
 
-	qsort(keep, n, sizeof(int), cmp_int);
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < (int)from)
-			continue;
-		if ((unsigned)keep[i] > from)
-			close_range(from, (unsigned)keep[i] - 1, 0);
-		from = (unsigned)keep[i] + 1;
-	}
-	close_range(from, ~0U, 0);
+	kk_close_fds_except(3 + ctx->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]));
 }
 
 static int setup(struct kk_ctx *ctx, const struct kk_plan *plan, struct kk_error *err)

@@ -41,9 +41,18 @@ __attribute__((noreturn)) void kk_init_main(struct kk_ctx *ctx, const struct kk_
  * range the container inherits, and none can leak into it. */
 int kk_check_preserved_fds(unsigned preserve_fds, struct kk_error *err);
 
+/* Closes every fd from `from` up except those in keep (sorted in place;
+ * -1 and lower entries are ignored). close_fds.c says why closing. */
+void kk_close_fds_except(unsigned from, int *keep, size_t n);
+
 /* Sends fd to the unix socket at path (runc's console-socket protocol: the
  * message carries the fd as SCM_RIGHTS). */
 int kk_console_send(const char *socket_path, int fd, struct kk_error *err);
+
+/* The same in two steps, for a caller that must know the socket works
+ * before anything runs: connect (returns the socket), then pass fd. */
+int kk_console_connect(const char *socket_path, struct kk_error *err);
+int kk_console_pass(int sock, const char *socket_path, int fd, struct kk_error *err);
 
 /* A unix socket address for dir_fd/name that works whatever the length of
  * the directory's path (via /proc/self/fd). */

@@ -1,8 +1,11 @@
 /* The mount type "cgroup" (runc's special case). On a cgroup v2 host it is
  * a cgroup2 mount. On a v1 or hybrid host it is a tmpfs holding one bind
- * mount per host hierarchy under /sys/fs/cgroup (the init's own cgroup in
+ * mount per host hierarchy under /sys/fs/cgroup (the container's cgroup in
  * it when that directory exists, else the hierarchy), plus the host's
  * symlinks ("cpu" -> "cpu,cpuacct"); all read-only when the mount is.
+ * The container's cgroup comes from the plan, not /proc/self/cgroup: in a
+ * new cgroup namespace that says "/", which would bind the host's whole
+ * hierarchy, every other container's cgroups included.
  *
  * The host side is read before pivot_root, through the init's copy of the
  * host's mounts. */
@@ -19,6 +22,7 @@
 #include <sys/statfs.h>
 
 #include "base/cleanup.h"
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/exec/ctx.h"
 #include "runtime/rootfs/rootfs.h"
 #include "runtime/rootfs/rootfs_ops.h"
@@ -83,7 +87,10 @@ static int bind_hierarchy(struct kk_ctx *ctx, const char *dest, const char *name
 	KK_AUTOCLOSE int fd = -1;
 	struct stat st;
 
-	own_cgroup(superopts, v2, own, sizeof(own));
+	if (ctx->cgroup != NULL)
+		snprintf(own, sizeof(own), "%s", kk_cgroup_path(ctx->cgroup));
+	else
+		own_cgroup(superopts, v2, own, sizeof(own));
 	snprintf(source, sizeof(source), HOST_CGROUP "/%s%s", name, own);
 	if (stat(source, &st) < 0 || !S_ISDIR(st.st_mode))
 		snprintf(source, sizeof(source), HOST_CGROUP "/%s", name);

@@ -1,7 +1,7 @@
 // Plans applied for real on fake trees: the right files get the right
 // values, the undo stack puts the tree back as it was, kk_cgroup_remove
-// removes what was made (and kakoi's empty prefix, never another parent),
-// kk_cgroup_pids reads cgroup.procs.
+// removes what was made (sub-cgroups first, and kakoi's empty prefix, never
+// another parent), kk_cgroup_pids reads cgroup.procs.
 #include <set>
 #include <string>
 #include <vector>
@@ -179,21 +179,28 @@ TEST(Remove, NeverTakesAPreexistingParent)
 	EXPECT_EQ(fakecg::snapshot(), before);
 }
 
-TEST(Remove, BusyIsAnErrorNamingTheDirectory)
+// Sub-cgroups (`exec --cgroup`) go first, deepest first, as with runc, and
+// however deep a container nested them (no limit of our own: a container
+// with a writable hierarchy must not make its cgroup undeletable).
+TEST(Remove, SubCgroupsFirstHoweverDeep)
 {
 	Tree t(Layout::V2);
 	Cgroup cg;
 	Plan plan;
 	kk_undo undo = KK_UNDO_INIT;
 	kk_error err = {};
+	const std::string x = t.root() + "/x";
 
 	ASSERT_EQ(cgtest::PlanFor(t.root(), "/x", nullptr, &cg, &plan), "");
 	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
-	mkdir((t.root() + "/x/child").c_str(), 0755);
-	EXPECT_EQ(kk_cgroup_remove(cg.cg, &err), -1);
-	EXPECT_EQ(std::string(err.msg), "remove cgroup " + t.root() + "/x: Directory not empty");
-	rmdir((t.root() + "/x/child").c_str());
-	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	std::string deep = x;
+	for (int i = 0; i < 300; i++)
+		ASSERT_EQ(mkdir((deep += "/d").c_str(), 0755), 0);
+	ASSERT_EQ(mkdir((x + "/a").c_str(), 0755), 0);
+	ASSERT_EQ(mkdir((x + "/a/b").c_str(), 0755), 0);
+	EXPECT_EQ(kk_cgroup_remove(cg.cg, &err), 0) << err.msg;
+	EXPECT_EQ(access(x.c_str(), F_OK), -1) << "x and everything below it removed";
+	kk_undo_forget(&undo);
 }
 
 TEST(Pids, UnionOfEveryHierarchyAndNoneWhenMissing)

@@ -1,5 +1,6 @@
 // Resource limits land in the host's cgroup v1 hierarchies at cgroupsPath
 // while the container runs, the init is in them, and delete removes them.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -37,6 +38,25 @@ TEST_F(Cgroup, PidsAndMemoryLimitsAreWritten)
 	EXPECT_FALSE(Exists(pids));
 	EXPECT_FALSE(Exists(memory));
 	ExpectNothingLeftBehind(id_);
+}
+
+// In its own cgroup namespace the container's /sys/fs/cgroup/<ctrl> is its
+// own cgroup, not the host's hierarchy: no other container's cgroup is in
+// view, and the top holds the container's limit (a hierarchy's root has no
+// pids.max). A sibling made on the host must not show.
+TEST_F(Cgroup, TheMountedHierarchyIsTheContainersOwnCgroup)
+{
+	config_->Set("linux.resources.pids", "{\"limit\":12}");
+	std::string sibling = std::string(kPids) + "/kakoi-it-sibling-" + std::to_string(getpid());
+	ASSERT_EQ(mkdir(sibling.c_str(), 0755), 0);
+	Result r = RunContainer({"/bin/sh", "-c",
+				 "cat /sys/fs/cgroup/pids/pids.max; ls /sys/fs/cgroup/pids/ | "
+				 "grep -c kakoi-it-sibling; grep ' /sys/fs/cgroup/pids ' "
+				 "/proc/self/mountinfo | cut -d' ' -f4"});
+	rmdir(sibling.c_str());
+	// mountinfo shows a bind's root relative to the reader's cgroup
+	// namespace: "/" for its own cgroup, "/.." for the host's hierarchy.
+	EXPECT_EQ(r.out, "12\n0\n/\n") << r;
 }
 
 TEST_F(Cgroup, PidsLimitIsEnforced)

@@ -141,6 +141,15 @@ class Config
 	json_object *root_;
 };
 
+// A console-socket receiver, as conmon and the containerd shim are
+// (console.cc): a listening unix socket at path, or -1.
+int Listen(const std::string &path);
+// Accepts one connection (within Patience()) and returns the fd it carried
+// as SCM_RIGHTS, or -1.
+int ReceiveFd(int listener);
+// Reads fd until the text holds needle, EOF, or Patience() without data.
+std::string ReadUntil(int fd, const std::string &needle);
+
 // Quotes a string as a JSON string literal.
 std::string Quote(const std::string &s);
 
