@@ -3,6 +3,7 @@
 #include "parser/parse.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 /* The JSON names of the device types, in the order of the set "cbup". */
 #define DEVICE_TYPES "cbup"
@@ -56,7 +57,7 @@ static int parse_device(struct kp_ctx *ctx, json_object *jv, void *out)
 
 	if (device_type(ctx, jv, &d->type) < 0 ||
 	    kp_str(ctx, jv, "path", KP_REQUIRED, &d->path) < 0 ||
-	    kp_opt_u32_max(ctx, jv, "fileMode", 0777, &d->file_mode) < 0 ||
+	    kp_opt_u32_max(ctx, jv, "fileMode", S_IFMT | 0777, &d->file_mode) < 0 ||
 	    kp_opt_i64(ctx, jv, "major", &d->major) < 0 ||
 	    kp_opt_i64(ctx, jv, "minor", &d->minor) < 0 || kp_opt_u32(ctx, jv, "uid", &d->uid) < 0)
 		return -1;

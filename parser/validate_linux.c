@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "parser/limits.h"
 
@@ -119,13 +120,40 @@ static int namespaces(struct kp_ctx *ctx, const struct kk_linux *l)
 	return 0;
 }
 
+static uint32_t device_type_bits(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default: /* 'c' and 'u' */
+		return S_IFCHR;
+	}
+}
+
+/* The permission bits, optionally with the file type bits (os.FileMode as
+ * Podman and Docker send it: 8576 is S_IFCHR|0600), which must then be
+ * the device type's. */
+static int file_mode(struct kp_ctx *ctx, const struct kk_device *d)
+{
+	uint32_t mode = d->file_mode.value, type = mode & S_IFMT;
+
+	if ((mode & ~(uint32_t)S_IFMT) > 0777)
+		return KV_AT(ctx, "fileMode", kp_fail(ctx, "%u is out of range [0, 511]", mode));
+	if (type != 0 && type != device_type_bits(d->type))
+		return KV_AT(ctx, "fileMode",
+			     kp_fail(ctx, "%u: the file type bits %#o are not those of type \"%c\"",
+				     mode, type, d->type));
+	return 0;
+}
+
 static int device(struct kp_ctx *ctx, const struct kk_device *d)
 {
 	if (kv_absolute(ctx, "path", d->path) < 0)
 		return -1;
-	if (d->file_mode.set && d->file_mode.value > 0777)
-		return KV_AT(ctx, "fileMode",
-			     kp_fail(ctx, "%u is out of range [0, 511]", d->file_mode.value));
+	if (d->file_mode.set && file_mode(ctx, d) < 0)
+		return -1;
 	if (d->type == 'p')
 		return 0; /* a FIFO has no device numbers; any given are ignored */
 	if (!d->major.set)

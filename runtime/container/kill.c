@@ -1,6 +1,8 @@
 /* kill: signal the init through a pidfd checked against its start time (a
  * recycled pid is never signalled), or with --all every process in the
- * container's cgroup. */
+ * container's cgroup. A SIGKILL to a paused container thaws it after the
+ * signal, as runc does: a frozen task dies only once thawed, and a killed
+ * container must not stay paused. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -10,6 +12,7 @@
 #include "parser/vocab.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
+#include "runtime/container/frozen.h"
 #include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 #include "runtime/sys/sys.h"
@@ -50,9 +53,12 @@ int kk_container_kill(const char *root, const char *id, int sig, bool all, struc
 
 	if (kk_handle_open(root, id, KK_OPEN_LOCK, &h, err) < 0)
 		return -1;
+	int rc;
+
 	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0)
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");
-	if (all)
-		return kk_signal_cgroup(&h.rec, sig, err);
-	return kk_signal_init(&h.rec, sig, err);
+	rc = all ? kk_signal_cgroup(&h.rec, sig, err) : kk_signal_init(&h.rec, sig, err);
+	if (rc == 0 && sig == SIGKILL)
+		kk_container_thaw(&h.rec);
+	return rc;
 }

@@ -209,6 +209,28 @@ TEST_F(Verbs, DeleteForceOfAPausedContainerLeavesNothing)
 	ExpectNothingLeftBehind(id_);
 }
 
+// runc thaws a paused container it SIGKILLs: a frozen task dies only once
+// thawed, and the container must end stopped, not paused forever. With and
+// without --all.
+TEST_F(Verbs, KillOfAPausedContainerWithSigkillThawsIt)
+{
+	for (bool all : {true, false}) {
+		std::string id = ExtraId(all ? "all" : "init");
+		auto sleeper = RunSleeper(id);
+		ASSERT_EQ(Kakoi({"pause", id}).exit_code, 0);
+		ASSERT_EQ(GetState(id).status, "paused");
+		std::vector<std::string> args = {"kill"};
+		if (all)
+			args.push_back("--all");
+		args.insert(args.end(), {id, "9"});
+		Result r = Kakoi(args);
+		EXPECT_EQ(r.exit_code, 0) << r;
+		EXPECT_TRUE(WaitForStatus(id, "stopped"))
+			<< "all=" << all << ": " << GetState(id).status;
+		EXPECT_EQ(Kakoi({"delete", id}).exit_code, 0);
+	}
+}
+
 // runc's --keep: the container stays, stopped, with its cgroup, until a
 // plain delete removes it.
 TEST_F(Verbs, RunKeepLeavesTheStoppedContainerForDelete)

@@ -319,11 +319,33 @@ TEST(Devices, TypeAndPathAreRequired)
 		  "config.json: linux.devices[0].path: is required");
 }
 
-TEST(Devices, FileModeIsAtMost0777)
+TEST(Devices, FileModeIsAtMost0777PlusTheTypesOwnBits)
 {
 	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"p","fileMode":511}])"), "");
 	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"p","fileMode":512}])"),
 		  "config.json: linux.devices[0].fileMode: 512 is out of range [0, 511]");
+	// Podman sends os.FileMode with the type: S_IFCHR|0600, S_IFCHR|0644.
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"c","major":1,"minor":3,)"
+			     R"("fileMode":8576}])"),
+		  "");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"u","major":1,"minor":3,)"
+			     R"("fileMode":8612}])"),
+		  "");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"b","major":8,"minor":0,)"
+			     R"("fileMode":25008}])"),
+		  "");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"p","fileMode":4516}])"), "");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"b","major":8,"minor":0,)"
+			     R"("fileMode":8576}])"),
+		  "config.json: linux.devices[0].fileMode: 8576: the file type bits 020000 are not "
+		  "those of type \"b\"");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"c","major":1,"minor":3,)"
+			     R"("fileMode":33188}])"),
+		  "config.json: linux.devices[0].fileMode: 33188: the file type bits 0100000 are "
+		  "not those of type \"c\"");
+	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"c","major":1,"minor":3,)"
+			     R"("fileMode":8704}])"),
+		  "config.json: linux.devices[0].fileMode: 8704 is out of range [0, 511]");
 	EXPECT_EQ(LinuxError(R"("devices":[{"path":"/f","type":"p","fileMode":-1}])"),
 		  "config.json: linux.devices[0].fileMode: must not be negative");
 }
