@@ -18,6 +18,7 @@ set -euo pipefail
 #   podman conmon catatonit containernetworking-plugins
 #                            Podman 4.3 driving kakoi in tests/managers
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
+#   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
 #   git ca-certificates      source checkout
 PACKAGES=(
 	bazel-bootstrap
@@ -42,6 +43,7 @@ PACKAGES=(
 	catatonit
 	containernetworking-plugins
 	containerd
+	curl
 	git
 	ca-certificates
 )

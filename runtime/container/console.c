@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -58,6 +59,30 @@ static bool on_devpts(int fd)
 	return fstatfs(fd, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC;
 }
 
+enum { CONSOLE_TTY = 1, CONSOLE_BIND = 2 };
+
+/* config-linux.md: with a terminal the pty is bind-mounted on /dev/console
+ * (the init's only, as runc does). Runs after pivot_root, so the path is
+ * the container's own; whatever the rootfs had there is replaced by a plain
+ * file as the mount point, never followed. */
+static int bind_console(int slave, struct kk_error *err)
+{
+	char source[32], target[32];
+	KK_AUTOCLOSE int fd = -1;
+
+	if (kk_sys()->unlinkat(AT_FDCWD, "/dev/console", 0) < 0 && errno != ENOENT)
+		return kk_error_sys(err, errno, "process.terminal: replace /dev/console");
+	fd = openat(AT_FDCWD, "/dev/console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		return kk_error_sys(err, errno, "process.terminal: create /dev/console");
+	snprintf(source, sizeof(source), "/proc/self/fd/%d", slave);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (kk_sys()->mount(source, target, NULL, MS_BIND, NULL) < 0)
+		return kk_error_sys(err, errno, "process.terminal: bind the pty on /dev/console");
+	return 0;
+}
+
 static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	KK_AUTOCLOSE int master = -1;
@@ -66,7 +91,7 @@ static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_e
 
 	if (setsid() < 0)
 		return kk_error_sys(err, errno, "setsid");
-	if (op->num == 0)
+	if (!(op->num & CONSOLE_TTY))
 		return 0;
 	/* The container's /dev/ptmx, i.e. its own devpts instance. The
 	 * container owns that path: whatever it points at must be a devpts
@@ -86,14 +111,17 @@ static int console_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_e
 		return kk_error_sys(err, errno, "process.terminal: open the pty's peer");
 	if (make_stdio(slave, ctx->spec->process->console_size, err) < 0)
 		return -1;
+	if ((op->num & CONSOLE_BIND) && bind_console(slave, err) < 0)
+		return -1;
 	return kk_msg_send(ctx->sync_fd, KK_MSG_CONSOLE, master, err);
 }
 
 static void console_describe(const struct kk_op *op, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s",
-		 op->num ? "new session; pty from the container's /dev/ptmx as stdio"
-			 : "new session; stdio inherited from the caller");
+	snprintf(buf, len, "%s%s",
+		 op->num & CONSOLE_TTY ? "new session; pty from the container's /dev/ptmx as stdio"
+				       : "new session; stdio inherited from the caller",
+		 op->num & CONSOLE_BIND ? ", bound on /dev/console" : "");
 }
 
 static const struct kk_op_type op_console = {
@@ -103,9 +131,12 @@ static const struct kk_op_type op_console = {
 	.describe = console_describe,
 };
 
-int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
+int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, bool init,
+		    struct kk_error *err)
 {
-	struct kk_op op = {.type = &op_console, .num = spec->process->terminal};
+	bool tty = spec->process->terminal;
+	struct kk_op op = {.type = &op_console,
+			   .num = (tty ? CONSOLE_TTY : 0) | (tty && init ? CONSOLE_BIND : 0)};
 
 	return kk_plan_add(plan, &op, err);
 }

@@ -133,7 +133,7 @@ static int prepare(struct exec_job *job, struct kk_error *err)
 	if (check_terminal(o, job->spec.process->terminal, err) < 0)
 		return -1;
 	/* The session (and pty) op first, as for the init. */
-	if (kk_plan_console(&job->plan, &job->spec, err) < 0 ||
+	if (kk_plan_console(&job->plan, &job->spec, false, err) < 0 ||
 	    kk_plan_process(&job->plan, &job->spec, err) < 0)
 		return -1;
 	if (kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err) < 0)

@@ -22,9 +22,10 @@ int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, st
 			    struct kk_error *err);
 
 /* The terminal: an init-created op that makes a pty inside the container,
- * makes it the init's stdio and controlling terminal, and sends the master
- * to the runtime. */
-int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+ * makes it the process's stdio and controlling terminal (and, for the init,
+ * bind-mounts it on /dev/console), and sends the master to the runtime. */
+int kk_plan_console(struct kk_plan *plan, const struct kk_spec *spec, bool init,
+		    struct kk_error *err);
 
 /* Clones the init into new namespaces (flags); the child runs
  * kk_init_main. Sets ctx->init_pid and ctx->sync_fd (the runtime's end) and

@@ -55,6 +55,11 @@ int kk_container_kill(const char *root, const char *id, int sig, bool all, struc
 		return -1;
 	int rc;
 
+	/* With --all a stopped container may still have processes: without a
+	 * pid namespace the init's children outlive it, and containerd's shim
+	 * kills them this way (runc allows it). An empty cgroup is success. */
+	if (all && h.status == KK_STATUS_STOPPED)
+		return kk_signal_cgroup(&h.rec, sig, err);
 	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0)
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");
 	rc = all ? kk_signal_cgroup(&h.rec, sig, err) : kk_signal_init(&h.rec, sig, err);

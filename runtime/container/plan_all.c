@@ -14,7 +14,7 @@ int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, st
 		return kk_error_set(err, KK_ERR_INVALID, "process: required to create a container");
 	if (kk_plan_cgroup(plan, cg, spec->linux_ ? spec->linux_->resources : NULL, err) < 0 ||
 	    kk_plan_namespaces(plan, spec, err) < 0 || kk_plan_rootfs(plan, spec, err) < 0 ||
-	    kk_plan_hooks(plan, spec, err) < 0 || kk_plan_console(plan, spec, err) < 0 ||
+	    kk_plan_hooks(plan, spec, err) < 0 || kk_plan_console(plan, spec, true, err) < 0 ||
 	    kk_plan_process(plan, spec, err) < 0)
 		return -1;
 	return 0;

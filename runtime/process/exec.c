@@ -1,35 +1,55 @@
 /* The last op: execve of the executable resolved at create, with
- * process.args and process.env. On failure the message is runc's
+ * process.args and process.env (plus HOME from the container's passwd file
+ * when the env has none, as runc does). On failure the message is runc's
  * ("exec /bin/app: exec format error"). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "runtime/exec/ctx.h"
 #include "runtime/process/process_ops.h"
 
-/* The spec's string arrays are counted, not NULL-terminated. */
-static char **argv_of(const struct kk_strv *v)
+/* The spec's string arrays are counted, not NULL-terminated; room is left
+ * for `extra` more entries. */
+static char **argv_of(const struct kk_strv *v, size_t extra)
 {
-	char **out = calloc(v->n + 1, sizeof(*out));
+	char **out = calloc(v->n + extra + 1, sizeof(*out));
 
 	for (size_t i = 0; out != NULL && i < v->n; i++)
 		out[i] = (char *)v->v[i];
 	return out;
 }
 
+static bool has_home(const struct kk_strv *env)
+{
+	for (size_t i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], "HOME=", 5) == 0)
+			return true;
+	return false;
+}
+
 static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	const struct kk_process *p = op->ref;
-	KK_AUTOFREE char **argv = argv_of(&p->args);
-	KK_AUTOFREE char **envp = argv_of(&p->env);
+	KK_AUTOFREE char **argv = argv_of(&p->args, 0);
+	KK_AUTOFREE char **envp = argv_of(&p->env, 1);
 	const char *path = ctx->exec_path[0] != '\0' ? ctx->exec_path : p->args.v[0];
+	char home[PATH_MAX + 8];
 
 	if (argv == NULL || envp == NULL)
 		return kk_error_sys(err, ENOMEM, "exec %s", path);
+	if (!has_home(&p->env)) {
+		memcpy(home, "HOME=", 5);
+		kk_proc_home("/etc/passwd", p->user != NULL ? p->user->uid : 0, home + 5,
+			     sizeof(home) - 5);
+		envp[p->env.n] = home;
+	}
 	do
 		execve(path, argv, envp);
 	while (errno == EINTR);

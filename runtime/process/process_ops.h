@@ -45,6 +45,10 @@ int kk_proc_write_file(const char *field, const char *path, const char *text, st
 
 /* Like kk_error_sys, with the cause in Go's words ("permission denied"):
  * for messages that must read as runc's. */
+/* The home directory of uid in the passwd file at path (the container's
+ * /etc/passwd), or "/" (home.c). Never fails. */
+void kk_proc_home(const char *passwd_path, uint32_t uid, char *buf, size_t len);
+
 int kk_proc_go_error(struct kk_error *err, int errnum, const char *fmt, ...) KK_PRINTF(3, 4);
 
 /* "CAP_CHOWN,CAP_KILL" (or "none") into buf. */

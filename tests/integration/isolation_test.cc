@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -196,6 +197,35 @@ TEST_F(Isolation, RefusedRlimitFailsCreateNamingItsValues)
 		  std::string::npos)
 		<< r;
 	EXPECT_EQ(GetState(id_).status, "") << "create must leave no container";
+}
+
+// runc's HOME: from the container's /etc/passwd for process.user.uid when
+// process.env has none, "/" without an entry, the env's own when given. A
+// FIFO planted as /etc/passwd must not hang the init.
+TEST_F(Isolation, HomeComesFromTheContainersPasswd)
+{
+	WriteFile(rootfs_ + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+					   "bad:x:1000x:1:b:/nope:/bin/sh\n"
+					   "app:x:1000:1000:app:/home/app:/bin/sh\n");
+	Result root = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
+	EXPECT_EQ(root.out, "/root\n") << root;
+	config_->Set("process.user", "{\"uid\":1000,\"gid\":1000}");
+	Result app = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
+	EXPECT_EQ(app.out, "/home/app\n") << app;
+	config_->Set("process.user", "{\"uid\":1001,\"gid\":1001}");
+	Result none = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
+	EXPECT_EQ(none.out, "/\n") << none;
+	config_->AddEnv("HOME=/given");
+	Result given = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
+	EXPECT_EQ(given.out, "/given\n") << given;
+
+	config_->Remove("process.env");
+	config_->AddEnv("PATH=/bin");
+	ASSERT_EQ(unlink((rootfs_ + "/etc/passwd").c_str()), 0);
+	ASSERT_EQ(mkfifo((rootfs_ + "/etc/passwd").c_str(), 0644), 0);
+	Result fifo = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
+	EXPECT_FALSE(fifo.timed_out) << fifo;
+	EXPECT_EQ(fifo.out, "/\n") << fifo;
 }
 
 TEST_F(Isolation, SeccompErrnoRule)

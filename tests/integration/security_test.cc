@@ -72,13 +72,13 @@ TEST_F(Security, TheCwdCannotLeaveTheContainer)
 	EXPECT_EQ(r.out, "/\n");
 }
 
-TEST_F(Security, TheConsoleSocketGetsAPtyFromInsideTheContainer)
+TEST_F(Security, TheConsoleSocketGetsAPtyFromInsideTheContainerOnDevConsoleToo)
 {
 	std::string sock = HostTempDir("console") + "/console.sock";
 	int listener = Listen(sock);
 	ASSERT_GE(listener, 0);
 	config_->SetTerminal(true);
-	config_->SetArgs({"/probe", "isatty"});
+	config_->SetArgs({"/bin/sh", "-c", "/probe stat /dev/console; tty; /probe isatty"});
 	SaveConfig();
 	auto create = KakoiSpawn({"create", "--bundle", bundle_, "--console-socket", sock, id_});
 	int master = ReceiveFd(listener);
@@ -89,6 +89,9 @@ TEST_F(Security, TheConsoleSocketGetsAPtyFromInsideTheContainer)
 	std::string out = ReadUntil(master, "stderr=");
 	close(master);
 	EXPECT_TRUE(Contains(out, "stdin=yes stdout=yes stderr=yes")) << out;
+	// config-linux.md: the pty is also bind-mounted on /dev/console.
+	EXPECT_TRUE(Contains(out, "chr 136:0")) << out;
+	EXPECT_TRUE(Contains(out, "/dev/pts/0")) << out;
 }
 
 TEST_F(Security, ATerminalWithoutAConsoleSocketIsRefusedForCreate)

@@ -231,6 +231,29 @@ TEST_F(Verbs, KillOfAPausedContainerWithSigkillThawsIt)
 	}
 }
 
+// Without a pid namespace the init's children outlive it. containerd's shim
+// then runs `kill --all ID 9` on the stopped container, as runc allows;
+// a plain kill of it stays refused.
+TEST_F(Verbs, KillAllReachesWhatOutlivedTheInit)
+{
+	config_->RemoveNamespace("pid");
+	config_->SetArgs({"/bin/sh", "-c", "/probe sleep 100 & echo spawned; exit 0"});
+	SaveConfig();
+	Result r = Kakoi({"run", "--detach", "--bundle", bundle_, id_});
+	ASSERT_EQ(r.exit_code, 0) << r;
+	ASSERT_TRUE(WaitForStatus(id_, "stopped"));
+	const std::string procs = "/sys/fs/cgroup/pids" + cgroups_path_ + "/cgroup.procs";
+	ASSERT_TRUE(WaitUntil([&] { return !ReadFile(procs).empty(); })) << "the child lives on";
+	Result plain = Kakoi({"kill", id_, "9"});
+	EXPECT_NE(plain.exit_code, 0) << plain;
+	EXPECT_TRUE(Contains(plain.err, "container not running")) << plain;
+	Result all = Kakoi({"kill", "--all", id_, "9"});
+	EXPECT_EQ(all.exit_code, 0) << all;
+	EXPECT_TRUE(WaitUntil([&] { return ReadFile(procs).empty(); }));
+	EXPECT_EQ(Kakoi({"kill", "--all", id_, "9"}).exit_code, 0) << "nothing left is fine";
+	EXPECT_EQ(Kakoi({"delete", id_}).exit_code, 0);
+}
+
 // runc's --keep: the container stays, stopped, with its cgroup, until a
 // plain delete removes it.
 TEST_F(Verbs, RunKeepLeavesTheStoppedContainerForDelete)
