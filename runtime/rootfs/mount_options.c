@@ -62,14 +62,22 @@ static const struct flag_word propagation_words[] = {
 	{"unbindable", false, MS_UNBINDABLE}, {"runbindable", false, MS_UNBINDABLE | MS_REC},
 };
 
+/* Words that are neither flags nor data: runc's extension "tmpcopyup" (the
+ * tmpfs gets a copy of the directory it covers, copyup.c) and Podman's
+ * "notmpcopyup", which cancels it. */
+static const struct flag_word copyup_words[] = {
+	{"tmpcopyup", false, 0},
+	{"notmpcopyup", true, 0},
+};
+
 /* Words runc knows that kakoi refuses rather than misapplies: the
  * recursive attributes need mount_setattr(2), idmap needs an idmapped
- * mount, tmpcopyup a copy of the covered directory. */
+ * mount. */
 static const char *const refused_words[] = {
 	"rro",	    "rrw",    "rnosuid",      "rsuid",		"rnodev",	"rdev",
 	"rnoexec",  "rexec",  "rnodiratime",  "rdiratime",	"rrelatime",	"rnorelatime",
 	"rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-	"idmap",    "ridmap", "tmpcopyup",
+	"idmap",    "ridmap",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -126,6 +134,10 @@ static int add_word(struct kk_mount_opts *o, const char *word, size_t index, str
 	}
 	if ((w = find(propagation_words, N(propagation_words), word)) != NULL)
 		return add_propagation(o, w->flag, index, err);
+	if ((w = find(copyup_words, N(copyup_words), word)) != NULL) {
+		o->copyup = !w->clear;
+		return 0;
+	}
 	if (refused(word))
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "mounts[%zu].options: \"%s\" is not supported by kakoi", index,
@@ -149,15 +161,26 @@ int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount
 	if (m->type != NULL && strcmp(m->type, "bind") == 0)
 		opts->flags |= MS_BIND;
 	opts->bind = (opts->flags & MS_BIND) != 0;
+	/* The copy needs a fresh, empty file system stacked on the directory:
+	 * only a tmpfs is that (runc ignores the word elsewhere; kakoi says so). */
+	if (opts->copyup && (opts->bind || m->type == NULL || strcmp(m->type, "tmpfs") != 0))
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "mounts[%zu].options: \"tmpcopyup\" is only valid on a tmpfs "
+				    "mount",
+				    index);
 	return 0;
 }
 
-/* For `kakoi features`: the i-th option word kakoi applies itself (the flag
- * and propagation words, not the file-system data), NULL past the last. */
+/* For `kakoi features`: the i-th option word kakoi applies itself (the flag,
+ * propagation and copy-up words, not the file-system data), NULL past the
+ * last. */
 const char *kk_mount_option_name(size_t i)
 {
 	if (i < N(flag_words))
 		return flag_words[i].name;
 	i -= N(flag_words);
-	return i < N(propagation_words) ? propagation_words[i].name : NULL;
+	if (i < N(propagation_words))
+		return propagation_words[i].name;
+	i -= N(propagation_words);
+	return i < N(copyup_words) ? copyup_words[i].name : NULL;
 }

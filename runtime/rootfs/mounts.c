@@ -52,6 +52,7 @@ static int mount_fs(const struct kk_mount *m, const char *dest, const struct kk_
 {
 	unsigned long flags = o->flags;
 	KK_AUTOCLOSE int fd = -1;
+	KK_AUTOCLOSE int covered = -1;
 	char target[KK_FD_PATH_MAX];
 
 	if ((is(m->type, "proc") || is(m->type, "sysfs")) &&
@@ -59,6 +60,10 @@ static int mount_fs(const struct kk_mount *m, const char *dest, const struct kk_
 		return -1;
 	if (delays_readonly(m, dest))
 		flags &= ~(unsigned long)MS_RDONLY;
+	/* tmpcopyup: what the tmpfs covers is reachable only through an fd
+	 * opened before the mount. */
+	if (o->copyup && kk_rootfs_copyup_open(ctx->rootfs_fd, dest, &covered, err) < 0)
+		return -1;
 	fd = kk_rootfs_mount_target(ctx->rootfs_fd, dest, false, err);
 	if (fd < 0)
 		return -1;
@@ -67,6 +72,8 @@ static int mount_fs(const struct kk_mount *m, const char *dest, const struct kk_
 			    o->data[0] != '\0' ? o->data : NULL) < 0)
 		return kk_error_sys(err, errno, "mount %s on %s",
 				    m->type != NULL ? m->type : "none", dest);
+	if (covered >= 0 && kk_rootfs_copyup(ctx->rootfs_fd, dest, covered, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -31,8 +31,8 @@ int kk_plan_rootfs(struct kk_plan *plan, const struct kk_spec *spec, struct kk_e
  * root_fd: no "..", symlink or magic link resolves outside it. */
 int kk_rootfs_open(int root_fd, const char *path, int flags, struct kk_error *err);
 
-/* The mount option words kakoi applies itself (flags and propagation), by
- * index; NULL past the last. For `kakoi features`. */
+/* The mount option words kakoi applies itself (flags, propagation and
+ * tmpcopyup), by index; NULL past the last. For `kakoi features`. */
 const char *kk_mount_option_name(size_t i);
 
 #ifdef __cplusplus

@@ -96,13 +96,36 @@ struct kk_mount_opts {
 	unsigned long propagation[KK_MOUNT_PROPAGATION_MAX]; /* one mount call each */
 	size_t n_propagation;
 	bool bind;
+	bool copyup; /* "tmpcopyup": the tmpfs starts with a copy of what it covers */
 	char data[KK_MOUNT_DATA_MAX]; /* options the table does not know, comma-joined */
 };
 
-/* Turns mounts[index] into flags and data; refuses what runc refuses and
- * what kakoi does not do (recursive mount attributes, idmap, tmpcopyup). */
+/* Turns mounts[index] into flags and data; refuses what runc refuses, what
+ * kakoi does not do (recursive mount attributes, idmap) and "tmpcopyup" on
+ * anything but a tmpfs. */
 int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount_opts *opts,
 			 struct kk_error *err);
+
+/* "tmpcopyup" (copyup.c). */
+
+/* Before the tmpfs is mounted on path: opens the directory it will cover,
+ * resolved inside root_fd as the mount target is. *covered is an O_RDONLY
+ * O_DIRECTORY fd, or -1 when path does not exist yet (nothing to copy). */
+int kk_rootfs_copyup_open(int root_fd, const char *path, int *covered, struct kk_error *err);
+
+/* After the tmpfs is mounted on path: checks that path now reaches the root
+ * of a new tmpfs stacked on the covered directory, and copies the covered
+ * tree into it. */
+int kk_rootfs_copyup(int root_fd, const char *path, int covered, struct kk_error *err);
+
+/* The copy: every entry under src_dir into dst_dir (empty), fd-relative and
+ * without following symlinks: directories, regular files, symlinks, fifos
+ * and device nodes with their mode and owner; sockets are skipped, and a
+ * directory on another mount than src_dir is copied empty. Then
+ * src_dir's own mode and owner go onto dst_dir. label names src_dir in
+ * messages ("copy /etc/a/b: ..."). At most KK_COPYUP_DEPTH_MAX levels. */
+#define KK_COPYUP_DEPTH_MAX 128
+int kk_rootfs_copy_tree(int src_dir, int dst_dir, const char *label, struct kk_error *err);
 
 /* The mount type "cgroup": cgroup2 on a v2 host, else a tmpfs holding the
  * host's hierarchies bound read-only. */

@@ -1,6 +1,8 @@
 // The config's mounts: a read-only bind of a host directory, a sized tmpfs,
-// and destinations that are symlinks out of the rootfs, which must never
-// mount anything on the host.
+// destinations that are symlinks out of the rootfs, which must never mount
+// anything on the host, and "tmpcopyup" (a tmpfs that starts with a copy of
+// the directory it covers, links copied as links, the rootfs left alone).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +104,136 @@ TEST_F(Mounts, SymlinkDestinationNeverMountsOnTheHost)
 	Kakoi({"delete", "--force", id_});
 	EXPECT_FALSE(Exists(target + "/a"));
 	EXPECT_FALSE(HostMountPoint(target));
+}
+
+// Makes a file in the rootfs with a mode and an owner.
+void MakeFile(const std::string &path, const std::string &data, mode_t mode, uid_t uid = 0,
+	      gid_t gid = 0)
+{
+	WriteFile(path, data);
+	ASSERT_EQ(chown(path.c_str(), uid, gid), 0) << path;
+	ASSERT_EQ(chmod(path.c_str(), mode), 0) << path;
+}
+
+void MakeDir(const std::string &path, mode_t mode, uid_t uid = 0, gid_t gid = 0)
+{
+	ASSERT_EQ(mkdir(path.c_str(), 0700), 0) << path;
+	ASSERT_EQ(chown(path.c_str(), uid, gid), 0) << path;
+	ASSERT_EQ(chmod(path.c_str(), mode), 0) << path;
+}
+
+TEST_F(Mounts, TmpcopyupCopiesTheCoveredTree)
+{
+	std::string etc = rootfs_ + "/etc";
+	// The container's root has no CAP_DAC_OVERRIDE: the modes let it in as
+	// "other" where it must read or write.
+	MakeFile(etc + "/app.conf", "conf\n", 0646, 1000, 1000);
+	MakeFile(etc + "/odd", "odd\n", 04705, 1000, 1000);
+	MakeDir(etc + "/sub", 02751, 1000, 1000);
+	MakeFile(etc + "/sub/nested", "nested\n", 0600);
+	ASSERT_EQ(symlink("app.conf", (etc + "/link").c_str()), 0);
+	ASSERT_EQ(lchown((etc + "/link").c_str(), 1000, 1000), 0);
+	ASSERT_EQ(chmod(etc.c_str(), 0751), 0);
+	config_->AddMount("/etc", "tmpfs", "tmpfs", {"size=1m", "nosuid", "tmpcopyup"});
+	Result r = RunContainer(
+		{"/bin/sh", "-c",
+		 "cd /etc && stat -c '%n %a %u:%g' . app.conf odd sub sub/nested link; "
+		 "/probe stat link; readlink link; cat link sub/nested; head -1 passwd; "
+		 "grep -c ' /etc .* - tmpfs ' /proc/self/mountinfo; "
+		 "/probe write /etc/new inside; /probe write /etc/app.conf changed; cat app.conf"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, ". 751 0:0\n"
+			 "app.conf 646 1000:1000\n"
+			 "odd 4705 1000:1000\n"
+			 "sub 2751 1000:1000\n"
+			 "sub/nested 600 0:0\n"
+			 "link 777 1000:1000\n"
+			 "lnk\n"
+			 "app.conf\n"
+			 "conf\nnested\n"
+			 "root:x:0:0:root:/root:/bin/sh\n"
+			 "1\n"
+			 "ok\nok\nchanged")
+		<< r;
+	// The tmpfs took the writes; the rootfs's /etc is as it was.
+	EXPECT_FALSE(Exists(etc + "/new"));
+	EXPECT_EQ(ReadFile(etc + "/app.conf"), "conf\n");
+}
+
+TEST_F(Mounts, TmpcopyupOnTmpUnderAReadOnlyRoot)
+{
+	ASSERT_EQ(config_->Get("root.readonly"), "true");
+	MakeFile(rootfs_ + "/tmp/kept", "kept\n", 0644);
+	MakeDir(rootfs_ + "/mnt/ro", 0755);
+	MakeFile(rootfs_ + "/mnt/ro/f", "f\n", 0644);
+	config_->AddMount("/tmp", "tmpfs", "tmpfs", {"rw", "nosuid", "nodev", "tmpcopyup"});
+	config_->AddMount("/mnt/ro", "tmpfs", "tmpfs", {"ro", "tmpcopyup"});
+	Result r = RunContainer({"/bin/sh", "-c",
+				 "stat -c %a /tmp; /probe read /tmp/kept; /probe write /tmp/x; "
+				 "/probe write /x; /probe read /mnt/ro/f; /probe write /mnt/ro/g; "
+				 "true"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "1777\nkept\nok\nEROFS\nf\nEROFS\n") << r;
+	EXPECT_FALSE(Exists(rootfs_ + "/tmp/x"));
+}
+
+TEST_F(Mounts, WithoutTmpcopyupTheTmpfsIsEmpty)
+{
+	MakeDir(rootfs_ + "/mnt/a", 0755);
+	MakeFile(rootfs_ + "/mnt/a/f", "f", 0644);
+	MakeDir(rootfs_ + "/mnt/b", 0755);
+	MakeFile(rootfs_ + "/mnt/b/f", "f", 0644);
+	config_->AddMount("/mnt/a", "tmpfs", "tmpfs", {"size=1m"});
+	config_->AddMount("/mnt/b", "tmpfs", "tmpfs", {"tmpcopyup", "notmpcopyup"});
+	Result r = RunContainer({"/bin/sh", "-c", "/probe ls /mnt/a; /probe ls /mnt/b; true"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "\n\n") << r;
+}
+
+TEST_F(Mounts, TmpcopyupOnABindIsRefused)
+{
+	std::string dir = HostTempDir("bind");
+	config_->AddMount("/mnt", "bind", dir, {"rbind", "tmpcopyup"});
+	Result r = RunContainer({"/bin/true"});
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_NE(r.err.find("].options: \"tmpcopyup\" is only valid on a tmpfs mount"),
+		  std::string::npos)
+		<< r;
+}
+
+// A link planted in the covered directory to a host path is copied as the
+// link: inside, it resolves in the container's root, not on the host.
+TEST_F(Mounts, TmpcopyupCopiesAHostSymlinkAsALink)
+{
+	std::string host = HostTempDir("host");
+	WriteFile(host + "/secret", "host secret");
+	MakeDir(rootfs_ + "/mnt/c", 0755);
+	ASSERT_EQ(symlink((host + "/secret").c_str(), (rootfs_ + "/mnt/c/secret").c_str()), 0);
+	ASSERT_EQ(symlink(host.c_str(), (rootfs_ + "/mnt/c/dir").c_str()), 0);
+	config_->AddMount("/mnt/c", "tmpfs", "tmpfs", {"tmpcopyup"});
+	Result r = RunContainer({"/bin/sh", "-c",
+				 "/probe stat /mnt/c/secret; readlink /mnt/c/secret; "
+				 "/probe stat /mnt/c/dir; /probe read /mnt/c/secret; "
+				 "/probe write /mnt/c/dir/planted x; true"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "lnk\n" + host + "/secret\nlnk\nENOENT\nENOENT\n") << r;
+	EXPECT_EQ(ReadFile(host + "/secret"), "host secret");
+	EXPECT_FALSE(Exists(host + "/planted"));
+}
+
+// A covered tree bigger than the tmpfs fails the create with the kernel's
+// ENOSPC, naming the mount and the file.
+TEST_F(Mounts, TmpcopyupBiggerThanTheTmpfsFails)
+{
+	MakeDir(rootfs_ + "/mnt/big", 0755);
+	MakeFile(rootfs_ + "/mnt/big/blob", std::string(1 << 20, 'x'), 0644);
+	config_->AddMount("/mnt/big", "tmpfs", "tmpfs", {"size=64k", "tmpcopyup"});
+	Result r = RunContainer({"/bin/true"});
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_NE(r.err.find("tmpcopyup: copy /mnt/big/blob: No space left on device"),
+		  std::string::npos)
+		<< r;
+	EXPECT_NE(r.err.find("mounts["), std::string::npos) << r;
 }
 
 } // namespace

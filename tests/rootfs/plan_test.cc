@@ -175,8 +175,10 @@ TEST(Plan, MountRefusals)
 		MountError(
 			R"({"destination":"/proc/cpuinfo","source":"/tmp/c","options":["bind"]})"),
 		"");
-	EXPECT_EQ(MountError(R"({"destination":"/t","type":"tmpfs","options":["tmpcopyup"]})"),
-		  "mounts[1].options: \"tmpcopyup\" is not supported by kakoi");
+	EXPECT_EQ(MountError(R"({"destination":"/t","type":"tmpfs","options":["tmpcopyup"]})"), "");
+	EXPECT_EQ(
+		MountError(R"({"destination":"/t","source":"/s","options":["rbind","tmpcopyup"]})"),
+		"mounts[1].options: \"tmpcopyup\" is only valid on a tmpfs mount");
 	EXPECT_EQ(MountError(R"({"destination":"/t","source":"/s","options":["rbind","rro"]})"),
 		  "mounts[1].options: \"rro\" is not supported by kakoi");
 	EXPECT_EQ(MountError(R"({"destination":"/t","options":["bind"]})"),
