@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/seal.h"
 #include "hooks/hooks_int.h"
 
 static int resolve(int fd, char *out, size_t size, const char *path, struct kk_error *err)
@@ -148,7 +149,7 @@ static int copy_sealed(int src, const struct stat *before, const char *path, str
 	if (!same_file(before, &after) || off != after.st_size)
 		return kk_error_set(err, KK_ERR_INVALID, "%s: changed while it was being copied",
 				    path);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+	if (kk_memfd_seal(fd) < 0)
 		return kk_error_sys(err, errno, "%s: sealing the copy", path);
 	return kk_steal_fd(&fd);
 }

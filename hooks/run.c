@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/seal.h"
 #include "hooks/hooks_int.h"
 
 long hk_reply_margin_s = HK_REPLY_MARGIN_S;
@@ -49,8 +50,7 @@ static int state_fd(const char *json, struct kk_error *err)
 			return kk_error_sys(err, errno, "hook state: write");
 		off += (size_t)n;
 	}
-	if (lseek(fd, 0, SEEK_SET) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+	if (lseek(fd, 0, SEEK_SET) < 0 || kk_memfd_seal(fd) < 0)
 		return kk_error_sys(err, errno, "hook state: sealing");
 	return kk_steal_fd(&fd);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/seal.h"
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -61,7 +62,7 @@ int kk_ensure_sealed_binary(char **argv, struct kk_error *err)
 		return kk_error_sys(err, errno, "memfd_create for the sealed binary");
 	if (copy_all(self, copy, st.st_size) < 0)
 		return kk_error_sys(err, errno, "copy the kakoi binary into a memfd");
-	if (fcntl(copy, F_ADD_SEALS, SEALS) < 0)
+	if (kk_memfd_seal(copy) < 0)
 		return kk_error_sys(err, errno, "seal the kakoi binary copy");
 	fexecve(copy, argv, environ);
 	return kk_error_sys(err, errno, "execute the sealed kakoi binary");

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "base/cleanup.h"
+#include "base/seal.h"
 #include "parser/image.h"
 #include "parser/limits.h"
 #include "runtime/loader/child.h"
@@ -153,12 +154,11 @@ static int judge(enum kk_doc_kind kind, unsigned timeout_ms, const struct outcom
  * private copy-on-write view to check and relocate. */
 static const void *map_image(enum kk_doc_kind kind, int memfd, struct kk_error *err)
 {
-	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 	const void *root;
 	struct stat st;
 	void *map;
 
-	if (fcntl(memfd, F_ADD_SEALS, seals) < 0 || fstat(memfd, &st) < 0) {
+	if (kk_memfd_seal(memfd) < 0 || fstat(memfd, &st) < 0) {
 		kk_error_sys(err, errno, "%s: sealing the spec image", kk_doc_name(kind));
 		return NULL;
 	}
