@@ -12,8 +12,6 @@
 #include "runtime/exec/ctx.h"
 #include "runtime/process/process_ops.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* Go's findExecutable: stat, not a directory, executable for us. */
 static int check_executable(const char *path)
 {
@@ -28,12 +26,15 @@ static int check_executable(const char *path)
 	return 0;
 }
 
+/* runc's init starts with an empty environment and takes PATH from
+ * process.env only; with none (or an empty one) Go's LookPath finds
+ * nothing, and so do we: no default PATH a manager could tell apart. */
 static const char *env_path(const struct kk_process *p)
 {
 	for (size_t i = 0; i < p->env.n; i++)
 		if (strncmp(p->env.v[i], "PATH=", 5) == 0)
 			return p->env.v[i] + 5;
-	return DEFAULT_PATH;
+	return "";
 }
 
 /* A relative name is taken from process.cwd: the process runs there. */
@@ -53,6 +54,8 @@ static int lookup_path(const struct kk_process *p, char *out, size_t len, struct
 	const char *name = p->args.v[0];
 	const char *path = env_path(p);
 
+	if (path[0] == '\0')
+		path = NULL; /* filepath.SplitList("") is empty */
 	while (path != NULL) {
 		const char *colon = strchr(path, ':');
 		size_t n = colon ? (size_t)(colon - path) : strlen(path);

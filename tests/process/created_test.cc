@@ -81,10 +81,15 @@ TEST_F(Created, FindsInPath)
 	EXPECT_EQ(exec_path_, dir_ + "/tool");
 }
 
-TEST_F(Created, DefaultPathWhenEnvHasNone)
+// As runc: PATH comes from process.env only; none, or an empty one, finds
+// nothing (no default PATH), while a path with a slash needs none.
+TEST_F(Created, NoPathInEnvFindsNothingAsWithRunc)
 {
-	EXPECT_EQ(Run(R"("cwd":"/","args":["sh"],"env":["HOME=/"])"), "");
-	EXPECT_TRUE(exec_path_ == "/usr/bin/sh" || exec_path_ == "/bin/sh") << exec_path_;
+	EXPECT_EQ(Tail(Run(R"("cwd":"/","args":["sh"],"env":["HOME=/"])")),
+		  "exec: \"sh\": executable file not found in $PATH");
+	EXPECT_EQ(Tail(Run(R"("cwd":"/","args":["sh"],"env":["PATH="])")),
+		  "exec: \"sh\": executable file not found in $PATH");
+	EXPECT_EQ(Run(R"("cwd":"/","args":["/bin/sh"],"env":["HOME=/"])"), "");
 }
 
 TEST_F(Created, NotFoundInPathKeepsRuncWording)
