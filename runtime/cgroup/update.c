@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +140,53 @@ static void unlimited_swap(struct wanted *w, const struct kk_cgroup *cg,
 		w->memory.swap = (struct kk_opt_i64){.set = true, .value = -1};
 }
 
+/* Field n (0-based, space-separated) of a v2 file, "max" as -1; false
+ * when unreadable or not a number. */
+static bool read_v2_field(const char *path, int n, int64_t *out)
+{
+	char buf[128], *end, *at = buf;
+	struct kk_error ignored = {0};
+
+	if (cg_read(path, buf, sizeof(buf), &ignored) < 0)
+		return false;
+	for (; n > 0 && at != NULL; n--)
+		at = (at = strchr(at, ' ')) != NULL ? at + 1 : NULL;
+	if (at == NULL)
+		return false;
+	if (strncmp(at, "max", 3) == 0) {
+		*out = -1;
+		return true;
+	}
+	errno = 0;
+	*out = strtoll(at, &end, 10);
+	return errno == 0 && end != at;
+}
+
+/* v2 keeps a pair in one file (cpu.max is "quota period") and derives swap
+ * from the memory limit; runc fills what the update leaves out from its
+ * saved config, kakoi from the cgroup itself, so a quota-only update keeps
+ * the period and a swap-only one keeps the limit. */
+static void fill_v2_pairs(struct wanted *w, const struct kk_cgroup *cg, const struct cg_routing *rt)
+{
+	char path[PATH_MAX];
+	int64_t v;
+
+	if (w->res.cpu != NULL && rt->owner[CG_CPU] >= 0 && cg->h[rt->owner[CG_CPU]].v2 &&
+	    w->cpu.quota.set != w->cpu.period.set) {
+		snprintf(path, sizeof(path), "%s/cpu.max", cg->h[rt->owner[CG_CPU]].dir);
+		if (!w->cpu.quota.set && read_v2_field(path, 0, &v))
+			w->cpu.quota = (struct kk_opt_i64){.set = true, .value = v};
+		if (!w->cpu.period.set && read_v2_field(path, 1, &v) && v > 0)
+			w->cpu.period = (struct kk_opt_u64){.set = true, .value = (uint64_t)v};
+	}
+	if (w->res.memory != NULL && rt->owner[CG_MEMORY] >= 0 && cg->h[rt->owner[CG_MEMORY]].v2 &&
+	    w->memory.swap.set && !w->memory.limit.set) {
+		snprintf(path, sizeof(path), "%s/memory.max", cg->h[rt->owner[CG_MEMORY]].dir);
+		if (read_v2_field(path, 0, &v))
+			w->memory.limit = (struct kk_opt_i64){.set = true, .value = v};
+	}
+}
+
 int kk_cgroup_update(struct kk_cgroup *cg, const struct kk_resources *res, struct kk_undo *undo,
 		     struct kk_error *err)
 {
@@ -154,5 +203,6 @@ int kk_cgroup_update(struct kk_cgroup *cg, const struct kk_resources *res, struc
 	 * added its own on top of the config's). */
 	rt.owner[CG_DEVICES] = -1;
 	unlimited_swap(w, cg, &rt);
+	fill_v2_pairs(w, cg, &rt);
 	return cg_resource_writes(&writes, &w->res, &rt, err);
 }

@@ -292,4 +292,49 @@ TEST(CgroupUpdate, V2ConversionsAreCreates)
 	EXPECT_EQ(fakecg::snapshot(), before);
 }
 
+// v2 keeps quota and period in one file and swap relative to the limit:
+// what the update leaves out comes from the cgroup, as runc fills it from
+// its saved config. A quota-only update keeps the period, a period-only one
+// the quota, a swap-only one the memory limit.
+TEST(CgroupUpdate, V2PairsKeepTheHalfTheUpdateLeavesOut)
+{
+	Tree t(Layout::V2);
+	const std::string d = t.root() + "/kakoi/c1/";
+	mkdir((t.root() + "/kakoi").c_str(), 0755);
+	mkdir(d.c_str(), 0755);
+	write_file(d + "cpu.max", "30000 250000");
+	write_file(d + "memory.max", "4194304");
+	write_file(d + "memory.swap.max", "0");
+
+	kk_cpu quota_only = {};
+	quota_only.quota = I64(50000);
+	kk_resources a = {};
+	a.cpu = &quota_only;
+	Update u1;
+	ASSERT_EQ(u1.Run(t.root(), a), "");
+	EXPECT_EQ(read_file(d + "cpu.max"), "50000 250000");
+
+	kk_cpu period_only = {};
+	period_only.period = U64(200000);
+	kk_resources b = {};
+	b.cpu = &period_only;
+	Update u2;
+	ASSERT_EQ(u2.Run(t.root(), b), "");
+	EXPECT_EQ(read_file(d + "cpu.max"), "50000 200000");
+
+	kk_memory swap_only = {};
+	swap_only.swap = I64(6 << 20);
+	kk_resources c = {};
+	c.memory = &swap_only;
+	Update u3;
+	ASSERT_EQ(u3.Run(t.root(), c), "");
+	EXPECT_EQ(read_file(d + "memory.swap.max"), "2097152");
+	EXPECT_EQ(read_file(d + "memory.max"), "4194304");
+
+	write_file(d + "memory.max", "max");
+	Update u4;
+	EXPECT_NE(u4.Run(t.root(), c).find("a swap limit needs a memory limit"), std::string::npos)
+		<< "an unlimited memory has nothing to put swap on top of (runc: the same)";
+}
+
 } // namespace
