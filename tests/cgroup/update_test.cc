@@ -47,6 +47,20 @@ void MakeV1Container(const std::string &r)
 	write_file(r + "/blkio" + c + "/blkio.weight", "500");
 }
 
+// A v2 container directory with its cpu.max, memory.max and
+// memory.swap.max; returns the directory with a trailing slash.
+std::string MakeV2Container(const std::string &r, const char *cpu_max, const char *memory_max,
+			    const char *swap_max)
+{
+	const std::string d = r + "/kakoi/c1/";
+	mkdir((r + "/kakoi").c_str(), 0755);
+	mkdir(d.c_str(), 0755);
+	write_file(d + "cpu.max", cpu_max);
+	write_file(d + "memory.max", memory_max);
+	write_file(d + "memory.swap.max", swap_max);
+	return d;
+}
+
 struct Update {
 	Cgroup cg;
 	kk_undo undo = KK_UNDO_INIT;
@@ -262,13 +276,8 @@ TEST(CgroupUpdate, MissingControllerFailsBeforeWriting)
 TEST(CgroupUpdate, V2ConversionsAreCreates)
 {
 	Tree t(Layout::V2);
-	const std::string d = t.root() + "/kakoi/c1/";
-	mkdir((t.root() + "/kakoi").c_str(), 0755);
-	mkdir(d.c_str(), 0755);
+	const std::string d = MakeV2Container(t.root(), "max 100000", "max", "max");
 	write_file(d + "cpu.weight", "100");
-	write_file(d + "cpu.max", "max 100000");
-	write_file(d + "memory.max", "max");
-	write_file(d + "memory.swap.max", "max");
 	write_file(d + "pids.max", "max");
 	auto before = fakecg::snapshot();
 	kk_memory m = {};
@@ -299,12 +308,7 @@ TEST(CgroupUpdate, V2ConversionsAreCreates)
 TEST(CgroupUpdate, V2PairsKeepTheHalfTheUpdateLeavesOut)
 {
 	Tree t(Layout::V2);
-	const std::string d = t.root() + "/kakoi/c1/";
-	mkdir((t.root() + "/kakoi").c_str(), 0755);
-	mkdir(d.c_str(), 0755);
-	write_file(d + "cpu.max", "30000 250000");
-	write_file(d + "memory.max", "4194304");
-	write_file(d + "memory.swap.max", "0");
+	const std::string d = MakeV2Container(t.root(), "30000 250000", "4194304", "0");
 
 	kk_cpu quota_only = {};
 	quota_only.quota = I64(50000);
