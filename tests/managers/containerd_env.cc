@@ -58,15 +58,6 @@ static RunOptions Within(int timeout_ms)
 	return opts;
 }
 
-static std::vector<std::string> Lines(const std::string &text)
-{
-	std::vector<std::string> lines;
-	std::stringstream ss(text);
-	for (std::string line; std::getline(ss, line);)
-		lines.push_back(line);
-	return lines;
-}
-
 static std::string Listing(const std::vector<std::string> &items)
 {
 	std::string list;

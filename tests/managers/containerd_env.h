@@ -12,9 +12,15 @@
 #include <vector>
 
 #include "tests/integration/harness.h"
+#include "tests/managers/host_view.h"
 
 namespace kk_mgr
 {
+
+using kk_managers::Lines;
+using kk_managers::ProcStatus;
+using kk_managers::ShellLine;
+using kk_managers::Trim;
 
 // Deadlines, in ms: ctr goes through the daemon and the shim, and a first
 // container start has to mount the snapshot.

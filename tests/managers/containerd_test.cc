@@ -29,54 +29,12 @@ using kk_it::Result;
 using kk_it::RunOptions;
 using kk_it::WaitUntil;
 
-std::string ShellQuote(const std::string &s)
-{
-	std::string out = "'";
-	for (char c : s)
-		out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-	return out + "'";
-}
-
-// Runs argv under a pseudo-terminal (script(1) allocates one), as a user
-// typing the command: the only way to give ctr a tty of its own.
+// Runs argv under a pseudo-terminal, as a user typing the command: the only
+// way to give ctr a tty of its own.
 Result UnderPty(const std::vector<std::string> &argv, const std::string &input = "",
 		int timeout_ms = kCtrTimeoutMs)
 {
-	std::string cmd;
-	for (const auto &a : argv)
-		cmd += (cmd.empty() ? "" : " ") + ShellQuote(a);
-	RunOptions opts;
-	opts.timeout_ms = timeout_ms;
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return Result{};
-	// What the user types: script copies its stdin to the pty.
-	if (write(p[1], input.data(), input.size()) != static_cast<ssize_t>(input.size()))
-		ADD_FAILURE() << "cannot queue the input";
-	close(p[1]);
-	if (!input.empty())
-		opts.fds[0] = p[0];
-	Result r = kk_it::RunCommand("/usr/bin/script", {"-qec", cmd, "/dev/null"}, opts);
-	close(p[0]);
-	return r;
-}
-
-// A field of /proc/PID/status ("CapEff", "Seccomp", "Uid"...).
-std::string StatusField(pid_t pid, const std::string &key)
-{
-	std::stringstream ss(ReadFile("/proc/" + std::to_string(pid) + "/status"));
-	for (std::string line; std::getline(ss, line);)
-		if (line.rfind(key + ":", 0) == 0) {
-			std::string v = line.substr(key.size() + 1);
-			return v.substr(v.find_first_not_of(" \t"));
-		}
-	return "";
-}
-
-std::string Trim(const std::string &s)
-{
-	size_t end = s.find_last_not_of(" \r\n\t");
-	return end == std::string::npos ? "" : s.substr(0, end + 1);
+	return kk_managers::UnderPty(ShellLine(argv), input, timeout_ms);
 }
 
 unsigned long long CapMask(const std::string &hex)
@@ -256,7 +214,7 @@ TEST_F(ContainerdTest, PauseAndResume)
 	EXPECT_EQ(TaskStatus(name), "PAUSED");
 	EXPECT_EQ(KakoiStatus(name), "paused");
 	EXPECT_EQ(Trim(ReadFile(freezer)), "FROZEN");
-	EXPECT_EQ(StatusField(TaskPid(name), "State").substr(0, 1), "D")
+	EXPECT_EQ(ProcStatus(TaskPid(name), "State").substr(0, 1), "D")
 		<< "a frozen task should be in D state";
 	Result resume = Ctr({"task", "resume", name});
 	EXPECT_EQ(resume.exit_code, 0) << resume;
@@ -396,9 +354,9 @@ TEST_F(ContainerdTest, CapDropAndAdd)
 	EXPECT_FALSE(HasCap(inside, kCapChown)) << r.out;
 	EXPECT_TRUE(HasCap(inside, kCapSysAdmin)) << r.out;
 	EXPECT_TRUE(HasCap(inside, kCapNetRaw)) << r.out;
-	unsigned long long outside = CapMask(StatusField(TaskPid(name), "CapEff"));
+	unsigned long long outside = CapMask(ProcStatus(TaskPid(name), "CapEff"));
 	EXPECT_EQ(outside, inside) << "init and exec differ";
-	EXPECT_EQ(CapMask(StatusField(TaskPid(name), "CapBnd")) & (1ull << kCapChown), 0u);
+	EXPECT_EQ(CapMask(ProcStatus(TaskPid(name), "CapBnd")) & (1ull << kCapChown), 0u);
 }
 
 // containerd's default profile allows unshare only with CAP_SYS_ADMIN.
@@ -406,7 +364,7 @@ TEST_F(ContainerdTest, SeccompDefaultProfile)
 {
 	std::string name = Name();
 	ASSERT_TRUE(RunDetached(name, {"--seccomp"}, {"/probe", "sleep", "100"}));
-	EXPECT_EQ(StatusField(TaskPid(name), "Seccomp"), "2");
+	EXPECT_EQ(ProcStatus(TaskPid(name), "Seccomp"), "2");
 	Result denied = Exec(name, {}, {"unshare", "-U", "true"});
 	EXPECT_NE(denied.exit_code, 0) << denied;
 	EXPECT_NE(denied.err.find("Operation not permitted"), std::string::npos) << denied;
@@ -578,7 +536,7 @@ TEST_F(ContainerdTest, Privileged)
 	EXPECT_EQ(r.exit_code, 0) << r;
 	std::string eff =
 		Trim(r.out.substr(r.out.find(':') + 1, r.out.find('\n') - r.out.find(':')));
-	std::string host = StatusField(getpid(), "CapBnd");
+	std::string host = ProcStatus(getpid(), "CapBnd");
 	EXPECT_EQ(CapMask(eff), CapMask(host)) << r;
 	EXPECT_NE(r.out.find("chr 1:11\n0\nmounted\n"), std::string::npos) << r;
 }
@@ -758,8 +716,8 @@ TEST_F(ContainerdTest, UserNamespaceMapping)
 	ASSERT_TRUE(RunDetached(name, {"--uidmap", "0:100000:65536", "--gidmap", "0:200000:65536"},
 				{"/probe", "sleep", "100"}));
 	pid_t pid = TaskPid(name);
-	EXPECT_EQ(StatusField(pid, "Uid").substr(0, 6), "100000");
-	EXPECT_EQ(StatusField(pid, "Gid").substr(0, 6), "200000");
+	EXPECT_EQ(ProcStatus(pid, "Uid").substr(0, 6), "100000");
+	EXPECT_EQ(ProcStatus(pid, "Gid").substr(0, 6), "200000");
 	Result r = Exec(name, {}, {"sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u"});
 	EXPECT_EQ(r.exit_code, 0) << r;
 	std::stringstream ss(r.out);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/integration/harness.h"
+#include "tests/managers/host_view.h"
 
 namespace kk_pm
 {
@@ -97,15 +98,14 @@ class PodmanTest : public ::testing::Test
 	static void ForceCleanUp();
 };
 
-// Helpers for reading the host's view of a container.
-std::string Trim(const std::string &s);
-bool Contains(const std::string &haystack, const std::string &needle);
-// The "Key:" value of /proc/PID/status, trimmed.
-std::string ProcStatus(pid_t pid, const std::string &key);
-// /sys/fs/cgroup/<controller><path> for the v1 hierarchy holding pid.
-std::string CgroupDir(pid_t pid, const std::string &controller);
-// The ns link target of /proc/PID/ns/TYPE ("" when unreadable).
-std::string NamespaceOf(pid_t pid, const std::string &type);
+// The host's view of a container, shared with the containerd suite.
+using kk_managers::CgroupDir;
+using kk_managers::Contains;
+using kk_managers::Lines;
+using kk_managers::NamespaceOf;
+using kk_managers::ProcStatus;
+using kk_managers::ShellQuote;
+using kk_managers::Trim;
 
 } // namespace kk_pm
 
