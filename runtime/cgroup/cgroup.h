@@ -67,6 +67,11 @@ int kk_cgroup_freeze(struct kk_cgroup *cg, bool frozen, struct kk_error *err);
 /* Whether the cgroup is frozen (false when it has no freezer directory). */
 int kk_cgroup_frozen(struct kk_cgroup *cg, bool *frozen, struct kk_error *err);
 
+/* Sends sig to every process of the cgroup (and its sub-cgroups) while it
+ * is frozen, then thaws it unless it was paused before (a SIGKILL thaws it
+ * anyway); *n is how many were signalled. */
+int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_error *err);
+
 /* Removes the container's directories, sub-cgroups first, in every
  * hierarchy; missing ones are fine, busy ones an error. */
 int kk_cgroup_remove(struct kk_cgroup *cg, struct kk_error *err);

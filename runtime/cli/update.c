@@ -345,6 +345,11 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	if (f.resources != NULL && (doc = load(f.resources, err)) == NULL)
 		return -1;
 	merge(&m, doc, &f);
+	/* The flags join after the document was checked: check the whole
+	 * again, so a flag gets the same rules (cpuset lists, burst <= quota)
+	 * as the same field in --resources. */
+	if (kk_resources_validate(&m.res, err) < 0)
+		return -1;
 	return kk_container_update(g->root, f.id, &m.res, err);
 }
 

@@ -63,19 +63,40 @@ enum { CONSOLE_TTY = 1, CONSOLE_BIND = 2 };
 
 /* config-linux.md: with a terminal the pty is bind-mounted on /dev/console
  * (the init's only, as runc does). Runs after pivot_root, so the path is
- * the container's own; whatever the rootfs had there is replaced by a plain
- * file as the mount point, never followed. */
+ * the container's own. Nothing there is removed or changed: a /dev bound
+ * from elsewhere may hold a real console node. A missing one is created as
+ * a plain file to mount on; a regular file or character device is mounted
+ * over; anything else (a link, a directory) is refused, never followed. */
+static int console_target(struct kk_error *err)
+{
+	struct stat st;
+	int fd = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		fd = kk_sys()->openat(AT_FDCWD, "/dev/console",
+				      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return kk_error_sys(err, errno, "process.terminal: create /dev/console");
+		return fd;
+	}
+	if (fd < 0)
+		return kk_error_sys(err, errno, "process.terminal: open /dev/console");
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+		close(fd);
+		return kk_error_set(err, KK_ERR_ISOLATION,
+				    "process.terminal: /dev/console is neither a file nor a "
+				    "character device");
+	}
+	return fd;
+}
+
 static int bind_console(int slave, struct kk_error *err)
 {
 	char source[32], target[32];
-	KK_AUTOCLOSE int fd = -1;
+	KK_AUTOCLOSE int fd = console_target(err);
 
-	if (kk_sys()->unlinkat(AT_FDCWD, "/dev/console", 0) < 0 && errno != ENOENT)
-		return kk_error_sys(err, errno, "process.terminal: replace /dev/console");
-	fd = openat(AT_FDCWD, "/dev/console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
 	if (fd < 0)
-		return kk_error_sys(err, errno, "process.terminal: create /dev/console");
+		return -1;
 	snprintf(source, sizeof(source), "/proc/self/fd/%d", slave);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	if (kk_sys()->mount(source, target, NULL, MS_BIND, NULL) < 0)

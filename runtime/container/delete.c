@@ -51,13 +51,9 @@ static int kill_cgroup(const struct kk_record *rec, struct kk_error *err)
 	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
 		return -1;
 	for (int i = 0; i < 1000 && n > 0; i++) {
-		KK_AUTOFREE pid_t *pids = NULL;
-
-		rc = kk_cgroup_pids(cg, &pids, &n, err);
+		rc = kk_cgroup_signal_all(cg, SIGKILL, &n, err);
 		if (rc < 0)
 			break;
-		for (size_t k = 0; k < n; k++)
-			kk_sys()->kill(pids[k], SIGKILL);
 		if (n > 0)
 			usleep(10000);
 	}

@@ -31,20 +31,14 @@ int kk_signal_init(const struct kk_record *rec, int sig, struct kk_error *err)
 int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err)
 {
 	struct kk_cgroup *cg = NULL;
-	KK_AUTOFREE pid_t *pids = NULL;
 	size_t n = 0;
 	int rc;
 
 	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
 		return -1;
-	rc = kk_cgroup_pids(cg, &pids, &n, err);
+	rc = kk_cgroup_signal_all(cg, sig, &n, err);
 	kk_cgroup_free(cg);
-	if (rc < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (kk_sys()->kill(pids[i], sig) < 0 && errno != ESRCH)
-			return kk_error_sys(err, errno, "signal %d to pid %d", sig, (int)pids[i]);
-	return 0;
+	return rc;
 }
 
 int kk_container_kill(const char *root, const char *id, int sig, bool all, struct kk_error *err)

@@ -45,6 +45,7 @@ struct kk_ctx {
 	int seccomp_sock_fd; /* connected to linux.seccomp.listenerPath, or -1 */
 	const struct kk_hook_session *hooks; /* policy and audit log, when there are hooks */
 	char exec_path[PATH_MAX]; /* resolved in init-created, executed in init-process */
+	char home[PATH_MAX];	  /* HOME when process.env has none, from init-created */
 };
 
 #define KK_CTX_INIT                                                                                \

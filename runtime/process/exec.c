@@ -1,6 +1,6 @@
 /* The last op: execve of the executable resolved at create, with
- * process.args and process.env (plus HOME from the container's passwd file
- * when the env has none, as runc does). On failure the message is runc's
+ * process.args and process.env (plus the HOME the lookup found in the
+ * container's passwd file when the env has none, as runc does). On failure the message is runc's
  * ("exec /bin/app: exec format error"). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,14 +40,12 @@ static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *er
 	KK_AUTOFREE char **argv = argv_of(&p->args, 0);
 	KK_AUTOFREE char **envp = argv_of(&p->env, 1);
 	const char *path = ctx->exec_path[0] != '\0' ? ctx->exec_path : p->args.v[0];
-	char home[PATH_MAX + 8];
+	char home[sizeof(ctx->home) + 5];
 
 	if (argv == NULL || envp == NULL)
 		return kk_error_sys(err, ENOMEM, "exec %s", path);
-	if (!has_home(&p->env)) {
-		memcpy(home, "HOME=", 5);
-		kk_proc_home("/etc/passwd", p->user != NULL ? p->user->uid : 0, home + 5,
-			     sizeof(home) - 5);
+	if (!has_home(&p->env) && ctx->home[0] != '\0') {
+		snprintf(home, sizeof(home), "HOME=%s", ctx->home);
 		envp[p->env.n] = home;
 	}
 	do

@@ -106,6 +106,11 @@ static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *er
 		return -1;
 	}
 	snprintf(ctx->exec_path, sizeof(ctx->exec_path), "%s", path);
+	/* HOME too while still root and before any seccomp filter: the lookup
+	 * reads the container's /etc/passwd, which neither the user nor the
+	 * filter may allow later (runc resolves it this early as well). */
+	kk_proc_home("/etc/passwd", p->user != NULL ? p->user->uid : 0, ctx->home,
+		     sizeof(ctx->home));
 	return 0;
 }
 

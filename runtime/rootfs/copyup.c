@@ -340,9 +340,20 @@ int kk_rootfs_copy_tree(int src_dir, int dst_dir, const char *label, struct kk_e
 
 int kk_rootfs_copyup_open(int root_fd, const char *path, int *covered, struct kk_error *err)
 {
+	struct statfs fs;
+
 	*covered = kk_rootfs_open(root_fd, path, O_RDONLY | O_DIRECTORY, err);
-	if (*covered >= 0)
+	/* Only a directory of the image is copied: never what a link in the
+	 * rootfs leads to on procfs or sysfs (kernel files, read as root). */
+	if (*covered >= 0 && fstatfs(*covered, &fs) == 0 && fs.f_type != PROC_SUPER_MAGIC &&
+	    fs.f_type != SYSFS_MAGIC)
 		return 0;
+	if (*covered >= 0) {
+		kk_closep(covered);
+		return kk_error_set(err, KK_ERR_ISOLATION,
+				    "tmpcopyup: %s is on procfs or sysfs: refusing to copy it",
+				    path);
+	}
 	if (err->sys_errno != ENOENT) {
 		kk_error_prefix(err, "tmpcopyup");
 		return -1;

@@ -179,13 +179,18 @@ static const char *const proc_mounts_allowed[] = {
 	"/proc/sys/crypto/fips_enabled",
 };
 
-static int check_proc_dest(const char *dest, size_t index, struct kk_error *err)
+bool kk_rootfs_proc_allowed(const char *dest)
 {
-	if (strncmp(dest, "/proc/", 6) != 0)
-		return 0;
 	for (size_t i = 0; i < sizeof(proc_mounts_allowed) / sizeof(proc_mounts_allowed[0]); i++)
 		if (strcmp(dest, proc_mounts_allowed[i]) == 0)
-			return 0;
+			return true;
+	return false;
+}
+
+static int check_proc_dest(const char *dest, size_t index, struct kk_error *err)
+{
+	if (strncmp(dest, "/proc/", 6) != 0 || kk_rootfs_proc_allowed(dest))
+		return 0;
 	return kk_error_set(err, KK_ERR_INVALID,
 			    "mounts[%zu].destination: %s cannot be mounted because it is inside "
 			    "/proc",

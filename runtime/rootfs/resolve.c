@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -233,10 +234,32 @@ static int make_file(int root_fd, const char *path, struct kk_error *err)
 	return 0;
 }
 
+/* The destination's text is checked against /proc (check_proc_dest), but
+ * a link in the rootfs can lead any other path there (an image with
+ * /tmp -> /proc): the resolved target is checked too, as runc's
+ * checkProcMount does. */
+static int check_proc_target(int fd, const char *path, struct kk_error *err)
+{
+	struct statfs st;
+
+	if (fstatfs(fd, &st) < 0)
+		return kk_error_sys(err, errno, "statfs %s", path);
+	if (st.f_type != PROC_SUPER_MAGIC || strcmp(path, "/proc") == 0 ||
+	    kk_rootfs_proc_allowed(path))
+		return 0;
+	return kk_error_set(err, KK_ERR_ISOLATION,
+			    "%s resolves into /proc inside the rootfs: refusing to mount there",
+			    path);
+}
+
 int kk_rootfs_mount_target(int root_fd, const char *path, bool file, struct kk_error *err)
 {
 	int fd = open_in_root(root_fd, path, O_PATH, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 
+	if (fd >= 0 && check_proc_target(fd, path, err) < 0) {
+		close(fd);
+		return -1;
+	}
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT)

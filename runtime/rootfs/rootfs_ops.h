@@ -52,6 +52,10 @@ bool kk_rootfs_has_ns(const struct kk_spec *spec, int type);
 const char *kk_rootfs_clean(struct kk_plan *plan, const char *path, struct kk_error *err);
 
 /* "/proc/self/fd/<fd>": the name that reaches exactly what fd refers to. */
+/* runc's checkProcMount list: the /proc files lxcfs emulates, the only
+ * mount destinations allowed inside /proc (besides /proc itself). */
+bool kk_rootfs_proc_allowed(const char *dest);
+
 #define KK_FD_PATH_MAX 32
 void kk_rootfs_fd_path(int fd, char buf[KK_FD_PATH_MAX]);
 

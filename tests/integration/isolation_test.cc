@@ -219,8 +219,19 @@ TEST_F(Isolation, HomeComesFromTheContainersPasswd)
 	Result given = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});
 	EXPECT_EQ(given.out, "/given\n") << given;
 
+	// Resolved before the filter and the user change: a filter refusing
+	// open, and a passwd only root can read, still give the user's HOME.
 	config_->Remove("process.env");
 	config_->AddEnv("PATH=/bin");
+	config_->Set("process.user", "{\"uid\":1000,\"gid\":1000}");
+	chmod((rootfs_ + "/etc/passwd").c_str(), 0600);
+	config_->SetSeccomp("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			    "[\"open\",\"openat\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	Result filtered = RunContainer({"/usr/bin/env"});
+	EXPECT_NE(filtered.out.find("HOME=/home/app\n"), std::string::npos) << filtered;
+	config_->Remove("linux.seccomp");
+	config_->Remove("process.user");
+
 	ASSERT_EQ(unlink((rootfs_ + "/etc/passwd").c_str()), 0);
 	ASSERT_EQ(mkfifo((rootfs_ + "/etc/passwd").c_str(), 0644), 0);
 	Result fifo = RunContainer({"/bin/sh", "-c", "echo \"$HOME\""});

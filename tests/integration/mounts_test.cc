@@ -201,6 +201,39 @@ TEST_F(Mounts, TmpcopyupOnABindIsRefused)
 		<< r;
 }
 
+// An image's link can lead a mount destination into the container's /proc
+// (/tmp -> /proc, as a hostile image would ship for Podman's --read-only
+// tmpfs on /tmp): the resolved target is refused as runc's checkProcMount
+// refuses it, and tmpcopyup never reads procfs or sysfs files as root.
+TEST_F(Mounts, DestinationsLinkedIntoProcOrSysAreRefused)
+{
+	ASSERT_EQ(rmdir((rootfs_ + "/tmp").c_str()), 0);
+	ASSERT_EQ(symlink("/proc", (rootfs_ + "/tmp").c_str()), 0);
+	config_->AddMount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=16m"});
+	Result plain = RunContainer({"/bin/true"});
+	EXPECT_NE(plain.exit_code, 0) << plain;
+	EXPECT_NE(plain.err.find("/tmp resolves into /proc inside the rootfs"), std::string::npos)
+		<< plain;
+
+	config_->RemoveMount("/tmp");
+	config_->AddMount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=16m", "tmpcopyup"});
+	Result copy = RunContainer({"/bin/true"});
+	EXPECT_NE(copy.exit_code, 0) << copy;
+	EXPECT_NE(copy.err.find("tmpcopyup: /tmp is on procfs or sysfs: refusing to copy it"),
+		  std::string::npos)
+		<< copy;
+
+	ASSERT_EQ(unlink((rootfs_ + "/tmp").c_str()), 0);
+	ASSERT_EQ(symlink("/sys/kernel", (rootfs_ + "/tmp").c_str()), 0);
+	Result sys = RunContainer({"/bin/true"});
+	EXPECT_NE(sys.exit_code, 0) << sys;
+	EXPECT_NE(sys.err.find("tmpcopyup: /tmp is on procfs or sysfs: refusing to copy it"),
+		  std::string::npos)
+		<< sys;
+	unlink((rootfs_ + "/tmp").c_str());
+	mkdir((rootfs_ + "/tmp").c_str(), 01777);
+}
+
 // A link planted in the covered directory to a host path is copied as the
 // link: inside, it resolves in the container's root, not on the host.
 TEST_F(Mounts, TmpcopyupCopiesAHostSymlinkAsALink)

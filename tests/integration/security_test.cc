@@ -11,6 +11,10 @@
 
 #include <cstring>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <tuple>
+
 #include "tests/integration/harness.h"
 
 namespace kk_it
@@ -20,6 +24,32 @@ namespace
 
 class Security : public IntegrationTest
 {
+      protected:
+	// Creates and starts the container with a terminal, the pty master
+	// received over --console-socket as conmon and the shim receive it;
+	// returns what the pty said up to `until` ("" when anything failed).
+	std::string RunOnAPty(const std::vector<std::string> &args, const std::string &until)
+	{
+		std::string sock = HostTempDir("console") + "/console.sock";
+		int listener = Listen(sock);
+		EXPECT_GE(listener, 0);
+		config_->SetTerminal(true);
+		config_->SetArgs(args);
+		SaveConfig();
+		auto create =
+			KakoiSpawn({"create", "--bundle", bundle_, "--console-socket", sock, id_});
+		int master = ReceiveFd(listener);
+		close(listener);
+		Result created = create->Wait();
+		EXPECT_GE(master, 0) << created;
+		EXPECT_EQ(created.exit_code, 0) << created;
+		if (master < 0 || created.exit_code != 0)
+			return "";
+		EXPECT_EQ(Kakoi({"start", id_}).exit_code, 0);
+		std::string out = ReadUntil(master, until);
+		close(master);
+		return out;
+	}
 };
 
 bool Contains(const std::string &s, const std::string &needle)
@@ -74,24 +104,43 @@ TEST_F(Security, TheCwdCannotLeaveTheContainer)
 
 TEST_F(Security, TheConsoleSocketGetsAPtyFromInsideTheContainerOnDevConsoleToo)
 {
-	std::string sock = HostTempDir("console") + "/console.sock";
-	int listener = Listen(sock);
-	ASSERT_GE(listener, 0);
-	config_->SetTerminal(true);
-	config_->SetArgs({"/bin/sh", "-c", "/probe stat /dev/console; tty; /probe isatty"});
-	SaveConfig();
-	auto create = KakoiSpawn({"create", "--bundle", bundle_, "--console-socket", sock, id_});
-	int master = ReceiveFd(listener);
-	close(listener);
-	ASSERT_GE(master, 0) << create->Wait();
-	ASSERT_EQ(create->Wait().exit_code, 0) << create->Wait();
-	ASSERT_EQ(Kakoi({"start", id_}).exit_code, 0);
-	std::string out = ReadUntil(master, "stderr=");
-	close(master);
+	std::string out = RunOnAPty(
+		{"/bin/sh", "-c", "/probe stat /dev/console; tty; /probe isatty"}, "stderr=");
 	EXPECT_TRUE(Contains(out, "stdin=yes stdout=yes stderr=yes")) << out;
 	// config-linux.md: the pty is also bind-mounted on /dev/console.
 	EXPECT_TRUE(Contains(out, "chr 136:0")) << out;
 	EXPECT_TRUE(Contains(out, "/dev/pts/0")) << out;
+}
+
+// A /dev bound from the host may hold a real console node: the pty is
+// mounted over it in the container's mount namespace, and the node itself
+// is neither removed nor changed.
+TEST_F(Security, DevConsoleOfABoundDevIsMountedOverNotReplaced)
+{
+	std::string dev = HostTempDir("dev");
+	ASSERT_EQ(mkdir((dev + "/pts").c_str(), 0755), 0);
+	ASSERT_EQ(mknod((dev + "/console").c_str(), S_IFCHR | 0644, makedev(5, 1)), 0);
+	for (auto [name, major, minor] : {std::tuple{"null", 1, 3},
+					  {"zero", 1, 5},
+					  {"full", 1, 7},
+					  {"random", 1, 8},
+					  {"urandom", 1, 9},
+					  {"tty", 5, 0}})
+		ASSERT_EQ(mknod((dev + "/" + name).c_str(), S_IFCHR | 0666, makedev(major, minor)),
+			  0);
+	ASSERT_EQ(symlink("pts/ptmx", (dev + "/ptmx").c_str()), 0);
+	config_->RemoveMount("/dev");
+	config_->RemoveMount("/dev/pts");
+	config_->AddMount("/dev", "bind", dev, {"rbind", "nosuid"});
+	config_->AddMount("/dev/pts", "devpts", "devpts",
+			  {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"});
+	std::string out = RunOnAPty({"/probe", "stat", "/dev/console"}, "\n");
+	EXPECT_TRUE(Contains(out, "chr 136:")) << "the pty inside: " << out;
+	struct stat st;
+	ASSERT_EQ(lstat((dev + "/console").c_str(), &st), 0);
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(st.st_rdev, makedev(5, 1)) << "the host's node is unchanged";
+	EXPECT_EQ(st.st_mode & 07777, 0644u);
 }
 
 TEST_F(Security, ATerminalWithoutAConsoleSocketIsRefusedForCreate)

@@ -159,6 +159,11 @@ TEST_F(Update, BadInputChangesNothing)
 		{R"({"pids":{"limit":5}})", {"--cpu-shares", "-2"}, "--cpu-shares: \"-2\""},
 		{R"({"pids":{"limit":5}})", {"--frobnicate=1"}, "--frobnicate"},
 		{R"({"pids":{"limit":5}})", {"--l3-cache-schema", "L3:0=f"}, "Intel RDT"},
+		// Flags get the document's rules too (they join after its check).
+		{R"({"pids":{"limit":5}})",
+		 {"--cpu-quota", "1000", "--cpu-burst", "5000"},
+		 "cpu.burst: 5000 is larger than quota 1000"},
+		{R"({"pids":{"limit":5}})", {"--cpuset-cpus", "0\n"}, "cpu.cpus: "},
 	};
 	for (const auto &c : cases) {
 		std::vector<std::string> args = {"update", "--resources", "-"};

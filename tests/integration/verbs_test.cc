@@ -254,6 +254,22 @@ TEST_F(Verbs, KillAllReachesWhatOutlivedTheInit)
 	EXPECT_EQ(Kakoi({"delete", id_}).exit_code, 0);
 }
 
+// kill --all signals a frozen set (no pid can be reused between reading and
+// signalling it), then thaws what it froze: a running container stays
+// running, a paused one paused (for any signal but SIGKILL).
+TEST_F(Verbs, KillAllLeavesTheFreezerAsItFoundIt)
+{
+	auto sleeper = RunSleeper(id_);
+	ASSERT_EQ(Kakoi({"kill", "--all", id_, "CONT"}).exit_code, 0);
+	EXPECT_EQ(GetState(id_).status, "running");
+	EXPECT_EQ(FreezerState(), "THAWED\n");
+	ASSERT_EQ(Kakoi({"pause", id_}).exit_code, 0);
+	ASSERT_EQ(Kakoi({"kill", "--all", id_, "CONT"}).exit_code, 0);
+	EXPECT_EQ(GetState(id_).status, "paused");
+	EXPECT_EQ(FreezerState(), "FROZEN\n");
+	ASSERT_EQ(Kakoi({"resume", id_}).exit_code, 0);
+}
+
 // runc's --keep: the container stays, stopped, with its cgroup, until a
 // plain delete removes it.
 TEST_F(Verbs, RunKeepLeavesTheStoppedContainerForDelete)

@@ -1,0 +1,35 @@
+/* Signalling every process of a cgroup, as runc's signalAllProcesses does:
+ * freeze, read the pids, signal, thaw. Frozen, no process of the set can
+ * exit between the read and the kill, so no pid can be reused by a process
+ * outside the container in that window. A cgroup that was already frozen
+ * (paused) stays frozen, except after SIGKILL: a frozen task dies only once
+ * thawed. Without a usable freezer the signals still go out. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "base/cleanup.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/sys/sys.h"
+
+int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_error *err)
+{
+	struct kk_error ignored = {0};
+	KK_AUTOFREE pid_t *pids = NULL;
+	bool paused = false;
+	int rc;
+
+	if (kk_cgroup_frozen(cg, &paused, &ignored) < 0)
+		paused = false;
+	if (!paused)
+		kk_cgroup_freeze(cg, true, &ignored);
+	rc = kk_cgroup_pids(cg, &pids, n, err);
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		if (kk_sys()->kill(pids[i], sig) < 0 && errno != ESRCH)
+			rc = kk_error_sys(err, errno, "signal %d to pid %d", sig, (int)pids[i]);
+	/* Also undoes a freeze that failed half-way. */
+	if (!paused || sig == SIGKILL)
+		kk_cgroup_freeze(cg, false, &ignored);
+	return rc;
+}
