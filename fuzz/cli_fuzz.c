@@ -10,7 +10,9 @@
  * same number in upper case, in lower case and as its decimal number; a
  * refused one is a usage error. An accepted duration parses to the same
  * nanoseconds written as "<N>ns", and to its negation with a '-' in front
- * (when unsigned); a refused one is a usage error with a printable message. An accepted ID is one
+ * (when unsigned); a refused one is a usage error with a printable message. An accepted
+ * `update` size (--memory) is -1 or not negative, and a plain decimal number is itself; a refused
+ * one is a usage error with a printable message. An accepted ID is one
  * safe path component made of the documented characters (state.h); a refused one is invalid with a
  * printable message (it quotes the ID). */
 #define _GNU_SOURCE
@@ -26,6 +28,7 @@
 #include "fuzz/fuzz_check.h"
 #include "runtime/cli/duration.h"
 #include "runtime/cli/signals.h"
+#include "runtime/cli/update_values.h"
 #include "runtime/state/state.h"
 
 static _Noreturn void violated(const char *what, const char *input)
@@ -116,6 +119,26 @@ static void check_duration(const char *s)
 		violated("kk_duration_parse does not negate with a leading '-'", s);
 }
 
+static void check_size(const char *s)
+{
+	struct kk_error err;
+	struct kk_opt_i64 v = {0};
+	char *end;
+
+	kk_error_clear(&err);
+	if (kk_update_size("memory", s, &v, &err) < 0) {
+		fz_check_failure("kk_update_size", &err, FZ_CODE(KK_ERR_USAGE));
+		check_printable(&err, "kk_update_size's message is not printable", s);
+		return;
+	}
+	if (!v.set || v.value < -1)
+		violated("kk_update_size accepted a size below -1", s);
+	unsigned long long plain = strtoull(s, &end, 10);
+	if (*end == '\0' && s[0] >= '0' && s[0] <= '9' && (unsigned long long)v.value != plain &&
+	    plain < (1ull << 53))
+		violated("kk_update_size changed a plain number", s);
+}
+
 static bool id_char(char c, bool first)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -178,6 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_signal(sig_text);
 	check_duration(sig_text);
+	check_size(sig_text);
 	check_id(id);
 	return 0;
 }

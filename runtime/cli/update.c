@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "parser/parser.h"
 #include "runtime/cli/cli.h"
+#include "runtime/cli/update_values.h"
 #include "runtime/loader/loader.h"
 
 /* The flags, as the fields of a resources document they set. */
@@ -72,107 +74,9 @@ static const struct option long_opts[] = {
 	{0},
 };
 
-static int bad_value(const char *flag, const char *s, const char *what, struct kk_error *err)
+static void warn_ignored(const char *flag)
 {
-	return kk_error_set(err, KK_ERR_USAGE, "update: --%s: \"%s\" is not %s", flag, s, what);
-}
-
-/* docker/go-units RAMInBytes, as runc reads --memory*: a decimal number,
- * an optional space, then an optional k/m/g/t/p (binary multiples, any
- * case) with optional "i" and "b": "100m", "1.5g", "512 MiB". "-1" is
- * unlimited. */
-static int parse_size(const char *flag, const char *s, struct kk_opt_i64 *out, struct kk_error *err)
-{
-	static const char units[] = "kmgtp";
-	const char *p = s, *unit;
-	double v, mult = 1;
-
-	if (strcmp(s, "-1") == 0) {
-		*out = (struct kk_opt_i64){.set = true, .value = -1};
-		return 0;
-	}
-	if (!isdigit((unsigned char)*p))
-		return bad_value(flag, s, "a size (like 100m, 1g or -1)", err);
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (*p == '.' && isdigit((unsigned char)p[1]))
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	v = strtod(s, NULL);
-	if (*p == ' ')
-		p++;
-	if (*p != '\0' && (unit = strchr(units, tolower((unsigned char)*p))) != NULL) {
-		for (long i = 0; i <= unit - units; i++)
-			mult *= 1024;
-		p++;
-	}
-	if (*p == 'i' || *p == 'I')
-		p++;
-	if (*p == 'b' || *p == 'B')
-		p++;
-	if (*p != '\0' || v * mult >= 9.2e18)
-		return bad_value(flag, s, "a size (like 100m, 1g or -1)", err);
-	*out = (struct kk_opt_i64){.set = true, .value = (int64_t)(v * mult)};
-	return 0;
-}
-
-static int parse_i64(const char *flag, const char *s, int64_t *out, struct kk_error *err)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (s[0] == '\0' || isspace((unsigned char)s[0]) || *end != '\0' || errno != 0)
-		return bad_value(flag, s, "an integer", err);
-	*out = v;
-	return 0;
-}
-
-static int parse_u64(const char *flag, const char *s, struct kk_opt_u64 *out, struct kk_error *err)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!isdigit((unsigned char)s[0]) || *end != '\0' || errno != 0)
-		return bad_value(flag, s, "a non-negative integer", err);
-	*out = (struct kk_opt_u64){.set = true, .value = v};
-	return 0;
-}
-
-static int parse_opt_i64(const char *flag, const char *s, struct kk_opt_i64 *out,
-			 struct kk_error *err)
-{
-	int64_t v;
-
-	if (parse_i64(flag, s, &v, err) < 0)
-		return -1;
-	*out = (struct kk_opt_i64){.set = true, .value = v};
-	return 0;
-}
-
-static int parse_weight(const char *s, struct kk_opt_u32 *out, struct kk_error *err)
-{
-	int64_t v;
-
-	if (parse_i64("blkio-weight", s, &v, err) < 0)
-		return -1;
-	if (v < 0 || v > UINT16_MAX)
-		return bad_value("blkio-weight", s, "a weight (10 to 1000)", err);
-	if (v != 0) /* runc: 0 leaves the weight alone */
-		*out = (struct kk_opt_u32){.set = true, .value = (uint32_t)v};
-	return 0;
-}
-
-static void warn_ignored(const struct kk_globals *g, const char *flag)
-{
-	char msg[128];
-
-	snprintf(msg, sizeof(msg), "Setting --%s is ignored and will be removed", flag);
-	fprintf(stderr, "kakoi: warning: %s\n", msg);
-	kk_cli_log(g, "warning", msg);
+	kk_warn("Setting --%s is ignored and will be removed", flag);
 }
 
 /* Intel RDT is not implemented: say so rather than pretend (runc words it
@@ -185,39 +89,38 @@ static int no_rdt(const char *flag, const char *what, struct kk_error *err)
 			    flag, what);
 }
 
-static int set_flag(const struct kk_globals *g, struct update_flags *f, int c, char **argv,
-		    struct kk_error *err)
+static int set_flag(struct update_flags *f, int c, char **argv, struct kk_error *err)
 {
 	switch (c) {
 	case 'r':
 		f->resources = optarg;
 		return 0;
 	case OPT_MEMORY:
-		return parse_size("memory", optarg, &f->memory.limit, err);
+		return kk_update_size("memory", optarg, &f->memory.limit, err);
 	case OPT_MEMORY_RESERVATION:
-		return parse_size("memory-reservation", optarg, &f->memory.reservation, err);
+		return kk_update_size("memory-reservation", optarg, &f->memory.reservation, err);
 	case OPT_MEMORY_SWAP:
-		return parse_size("memory-swap", optarg, &f->memory.swap, err);
+		return kk_update_size("memory-swap", optarg, &f->memory.swap, err);
 	case OPT_KERNEL_MEMORY:
-		warn_ignored(g, "kernel-memory");
+		warn_ignored("kernel-memory");
 		return 0;
 	case OPT_KERNEL_MEMORY_TCP:
-		warn_ignored(g, "kernel-memory-tcp");
+		warn_ignored("kernel-memory-tcp");
 		return 0;
 	case OPT_CPU_SHARES:
-		return parse_u64("cpu-shares", optarg, &f->cpu.shares, err);
+		return kk_update_u64("cpu-shares", optarg, &f->cpu.shares, err);
 	case OPT_CPU_QUOTA:
-		return parse_opt_i64("cpu-quota", optarg, &f->cpu.quota, err);
+		return kk_update_opt_i64("cpu-quota", optarg, &f->cpu.quota, err);
 	case OPT_CPU_PERIOD:
-		return parse_u64("cpu-period", optarg, &f->cpu.period, err);
+		return kk_update_u64("cpu-period", optarg, &f->cpu.period, err);
 	case OPT_CPU_BURST:
-		return parse_u64("cpu-burst", optarg, &f->cpu.burst, err);
+		return kk_update_u64("cpu-burst", optarg, &f->cpu.burst, err);
 	case OPT_CPU_RT_PERIOD:
-		return parse_u64("cpu-rt-period", optarg, &f->cpu.realtime_period, err);
+		return kk_update_u64("cpu-rt-period", optarg, &f->cpu.realtime_period, err);
 	case OPT_CPU_RT_RUNTIME:
-		return parse_opt_i64("cpu-rt-runtime", optarg, &f->cpu.realtime_runtime, err);
+		return kk_update_opt_i64("cpu-rt-runtime", optarg, &f->cpu.realtime_runtime, err);
 	case OPT_CPU_IDLE:
-		return parse_opt_i64("cpu-idle", optarg, &f->cpu.idle, err);
+		return kk_update_opt_i64("cpu-idle", optarg, &f->cpu.idle, err);
 	case OPT_CPUSET_CPUS:
 		f->cpu.cpus = optarg;
 		return 0;
@@ -225,9 +128,9 @@ static int set_flag(const struct kk_globals *g, struct update_flags *f, int c, c
 		f->cpu.mems = optarg;
 		return 0;
 	case OPT_PIDS_LIMIT:
-		return parse_i64("pids-limit", optarg, &f->pids.limit, err);
+		return kk_update_i64("pids-limit", optarg, &f->pids.limit, err);
 	case OPT_BLKIO_WEIGHT:
-		return parse_weight(optarg, &f->block_io.weight, err);
+		return kk_update_weight(optarg, &f->block_io.weight, err);
 	case OPT_L3_CACHE_SCHEMA:
 		return no_rdt("l3-cache-schema", "CAT: l3 cache schema", err);
 	case OPT_MEM_BW_SCHEMA:
@@ -236,15 +139,14 @@ static int set_flag(const struct kk_globals *g, struct update_flags *f, int c, c
 	return kk_cli_bad_flag(err, &kk_verb_update, argv);
 }
 
-static int parse(const struct kk_globals *g, struct update_flags *f, int argc, char **argv,
-		 struct kk_error *err)
+static int parse(struct update_flags *f, int argc, char **argv, struct kk_error *err)
 {
 	int c;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "r:", long_opts, NULL)) != -1)
-		if (set_flag(g, f, c, argv, err) < 0)
+		if (set_flag(f, c, argv, err) < 0)
 			return -1;
 	if (optind != argc - 1)
 		return kk_cli_usage(err, &kk_verb_update, "give exactly one container ID");
@@ -340,7 +242,7 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	KK_AUTODOC const struct kk_resources *doc = NULL;
 	struct merged m;
 
-	if (parse(g, &f, argc, argv, err) < 0)
+	if (parse(&f, argc, argv, err) < 0)
 		return -1;
 	if (f.resources != NULL && (doc = load(f.resources, err)) == NULL)
 		return -1;
