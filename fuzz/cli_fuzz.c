@@ -12,7 +12,9 @@
  * nanoseconds written as "<N>ns", and to its negation with a '-' in front
  * (when unsigned); a refused one is a usage error with a printable message. An accepted
  * `update` size (--memory) is -1 or not negative, and a plain decimal number is itself; a refused
- * one is a usage error with a printable message. An accepted ID is one
+ * one is a usage error with a printable message. The whole input, split at newlines, is also an
+ * argv for `exec`'s flags: a refusal is a usage error with a printable message; an accepted one has
+ * an ID and either --process or args, never both. An accepted ID is one
  * safe path component made of the documented characters (state.h); a refused one is invalid with a
  * printable message (it quotes the ID). */
 #define _GNU_SOURCE
@@ -27,6 +29,7 @@
 #include "base/cleanup.h"
 #include "fuzz/fuzz_check.h"
 #include "runtime/cli/duration.h"
+#include "runtime/cli/exec_flags.h"
 #include "runtime/cli/signals.h"
 #include "runtime/cli/update_values.h"
 #include "runtime/state/state.h"
@@ -139,6 +142,29 @@ static void check_size(const char *s)
 		violated("kk_update_size changed a plain number", s);
 }
 
+#define MAX_WORDS 64
+
+static void check_exec_flags(char *text)
+{
+	static struct kk_exec_flags f;
+	char *argv[MAX_WORDS + 2] = {(char *)"exec"};
+	int argc = 1;
+	struct kk_error err;
+
+	for (char *save = NULL, *w = strtok_r(text, "\n", &save); w != NULL && argc <= MAX_WORDS;
+	     w = strtok_r(NULL, "\n", &save))
+		argv[argc++] = w;
+	memset(&f, 0, sizeof(f));
+	kk_error_clear(&err);
+	if (kk_cli_exec_flags(&f, argc, argv, &err) < 0) {
+		fz_check_failure("kk_cli_exec_flags", &err, FZ_CODE(KK_ERR_USAGE));
+		check_printable(&err, "kk_cli_exec_flags's message is not printable", text);
+		return;
+	}
+	if (f.o.id == NULL || (f.o.process_file != NULL) == (f.o.n_args > 0))
+		violated("kk_cli_exec_flags accepted an argv without an ID or a process", text);
+}
+
 static bool id_char(char c, bool first)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -190,6 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t first;
 	KK_AUTOFREE char *sig_text = NULL;
 	KK_AUTOFREE char *id = NULL;
+	KK_AUTOFREE char *words = NULL;
 
 	if (data == NULL)
 		data = none;
@@ -203,5 +230,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_duration(sig_text);
 	check_size(sig_text);
 	check_id(id);
+	words = copy_string(data, size);
+	if (words == NULL)
+		abort();
+	check_exec_flags(words);
 	return 0;
 }

@@ -13,9 +13,12 @@ int kk_cli_uint(const struct kk_verb *verb, const char *flag, const char *s, uns
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > 65536)
-		return kk_error_set(err, KK_ERR_USAGE, "%s: %s: \"%s\" is not a count", verb->name,
-				    flag, s);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > 65536) {
+		kk_error_set(err, KK_ERR_USAGE, "%s: %s: \"%s\" is not a count", verb->name, flag,
+			     s);
+		kk_error_make_printable(err);
+		return -1;
+	}
 	*out = (unsigned)v;
 	return 0;
 }

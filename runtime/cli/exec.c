@@ -14,184 +14,8 @@
 
 #include "base/cleanup.h"
 #include "runtime/cli/cli.h"
-#include "runtime/cli/create_flags.h"
+#include "runtime/cli/exec_flags.h"
 #include "runtime/cli/relay.h"
-
-#define MAX_LIST 256
-
-/* The flags, and storage for the repeatable ones. */
-struct exec_flags {
-	struct kk_exec_opts o;
-	const char *env[MAX_LIST];
-	const char *caps[MAX_LIST];
-	const char *cgroups[MAX_LIST];
-	uint32_t gids[MAX_LIST];
-};
-
-enum {
-	OPT_PROCESS = 256,
-	OPT_PID_FILE,
-	OPT_CONSOLE,
-	OPT_CWD,
-	OPT_CAP,
-	OPT_NNP,
-	OPT_PRESERVE,
-	OPT_IGNORE_PAUSED,
-	OPT_APPARMOR,
-	OPT_LABEL,
-	OPT_CGROUP,
-	OPT_IGNORED,
-};
-
-static int parse_u32(const char *flag, const char *s, uint32_t *out, char **end,
-		     struct kk_error *err)
-{
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, end, 10);
-	if (s[0] < '0' || s[0] > '9' || errno != 0 || v > UINT32_MAX)
-		return kk_error_set(err, KK_ERR_USAGE, "exec: %s: \"%s\" is not a number", flag, s);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/* uid[:gid]; without a gid, runc uses 0. */
-static int parse_user(struct kk_exec_opts *o, const char *s, struct kk_error *err)
-{
-	char *end;
-
-	if (parse_u32("--user", s, &o->uid, &end, err) < 0)
-		return -1;
-	o->gid = 0;
-	if (*end == ':' && parse_u32("--user", end + 1, &o->gid, &end, err) < 0)
-		return -1;
-	if (*end != '\0')
-		return kk_error_set(err, KK_ERR_USAGE,
-				    "exec: --user: \"%s\" is not uid[:gid] (numeric)", s);
-	o->has_user = true;
-	return 0;
-}
-
-static int add(const char **list, size_t *n, const char *flag, const char *v, struct kk_error *err)
-{
-	if (*n >= MAX_LIST)
-		return kk_error_set(err, KK_ERR_USAGE, "exec: %s: too many", flag);
-	list[(*n)++] = v;
-	return 0;
-}
-
-static int add_gid(struct exec_flags *f, const char *s, struct kk_error *err)
-{
-	char *end;
-
-	if (f->o.n_additional_gids >= MAX_LIST)
-		return kk_error_set(err, KK_ERR_USAGE, "exec: --additional-gids: too many");
-	if (parse_u32("--additional-gids", s, &f->gids[f->o.n_additional_gids], &end, err) < 0)
-		return -1;
-	if (*end != '\0')
-		return kk_error_set(err, KK_ERR_USAGE,
-				    "exec: --additional-gids: \"%s\" is not a number", s);
-	f->o.n_additional_gids++;
-	return 0;
-}
-
-static int set_flag(struct exec_flags *f, int c, char **argv, struct kk_error *err)
-{
-	struct kk_exec_opts *o = &f->o;
-
-	switch (c) {
-	case OPT_PROCESS:
-		o->process_file = optarg;
-		return 0;
-	case OPT_PID_FILE:
-		o->pid_file = optarg;
-		return 0;
-	case OPT_CONSOLE:
-		o->console_socket = optarg;
-		return 0;
-	case OPT_CWD:
-		o->cwd = optarg;
-		return 0;
-	case OPT_NNP:
-		o->no_new_privs = true;
-		return 0;
-	case OPT_IGNORE_PAUSED:
-		o->ignore_paused = true;
-		return 0;
-	case OPT_APPARMOR:
-		o->apparmor = optarg;
-		return 0;
-	case OPT_LABEL:
-		o->process_label = optarg;
-		return 0;
-	case OPT_CGROUP:
-		return add(f->cgroups, &o->n_cgroups, "--cgroup", optarg, err);
-	case OPT_IGNORED:
-		return 0;
-	case 'd':
-		o->detach = true;
-		return 0;
-	case 't':
-		o->tty = true;
-		return 0;
-	case 'u':
-		return parse_user(o, optarg, err);
-	case 'g':
-		return add_gid(f, optarg, err);
-	case 'e':
-		return add(f->env, &o->n_env, "--env", optarg, err);
-	case OPT_CAP:
-		return add(f->caps, &o->n_caps, "--cap", optarg, err);
-	case OPT_PRESERVE:
-		return kk_cli_uint(&kk_verb_exec, "--preserve-fds", optarg, &o->preserve_fds, err);
-	}
-	return kk_cli_bad_flag(err, &kk_verb_exec, argv);
-}
-
-static int parse(struct exec_flags *f, int argc, char **argv, struct kk_error *err)
-{
-	static const struct option long_opts[] = {
-		{"process", required_argument, NULL, OPT_PROCESS},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"env", required_argument, NULL, 'e'},
-		{"user", required_argument, NULL, 'u'},
-		{"additional-gids", required_argument, NULL, 'g'},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"no-new-privs", no_argument, NULL, OPT_NNP},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
-		{"apparmor", required_argument, NULL, OPT_APPARMOR},
-		{"process-label", required_argument, NULL, OPT_LABEL},
-		{"cgroup", required_argument, NULL, OPT_CGROUP},
-		{"detach", no_argument, NULL, 'd'},
-		{"tty", no_argument, NULL, 't'},
-		{0}};
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	/* "+": everything from the ID on is the container's and the process's. */
-	while ((c = getopt_long(argc, argv, "+dte:u:g:", long_opts, NULL)) != -1)
-		if (set_flag(f, c, argv, err) < 0)
-			return -1;
-	if (optind >= argc)
-		return kk_cli_usage(err, &kk_verb_exec, "give a container ID");
-	f->o.id = argv[optind];
-	f->o.args = argv + optind + 1;
-	f->o.n_args = (size_t)(argc - optind - 1);
-	if (f->o.process_file != NULL && f->o.n_args > 0)
-		return kk_cli_usage(err, &kk_verb_exec, "give --process or args, not both");
-	if (f->o.process_file == NULL && f->o.n_args == 0)
-		return kk_cli_usage(err, &kk_verb_exec, "give args or --process");
-	f->o.env = f->env;
-	f->o.caps = f->caps;
-	f->o.cgroups = f->cgroups;
-	f->o.additional_gids = f->gids;
-	return 0;
-}
 
 static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
@@ -216,13 +40,14 @@ static int relay_signals(struct kk_error *err)
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
 	struct kk_runtime_opts rt = kk_cli_runtime(g);
-	struct exec_flags f = {.o = {.rt = &rt}};
+	struct kk_exec_flags f = {.o = {.rt = &rt}};
 	KK_AUTOCLOSE int sfd = -1;
 	KK_AUTOCLOSE int console = -1;
 	int status = 0;
 	pid_t pid;
 
-	if (parse(&f, argc, argv, err) < 0 || kk_container_exec(&f.o, &pid, &console, err) < 0)
+	if (kk_cli_exec_flags(&f, argc, argv, err) < 0 ||
+	    kk_container_exec(&f.o, &pid, &console, err) < 0)
 		return -1;
 	if (f.o.detach)
 		return 0;

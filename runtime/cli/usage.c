@@ -20,5 +20,7 @@ int kk_cli_bad_flag(struct kk_error *err, const struct kk_verb *verb, char **arg
 		snprintf(what, sizeof(what), "unknown flag \"-%c\"", optopt);
 	else
 		snprintf(what, sizeof(what), "unknown flag or missing value: \"%.250s\"", arg);
-	return kk_cli_usage(err, verb, what);
+	kk_cli_usage(err, verb, what);
+	kk_error_make_printable(err); /* it quotes the caller's word */
+	return -1;
 }
