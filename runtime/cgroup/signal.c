@@ -13,6 +13,25 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/sys/sys.h"
 
+/* Also undoes a freeze that failed half-way. A container must not be left
+ * frozen by a kill: a failed thaw is tried again, then reported. */
+static int thaw(struct kk_cgroup *cg, int rc, struct kk_error *err)
+{
+	struct kk_error why = {0};
+
+	for (int tries = 0; tries < 3; tries++) {
+		kk_error_clear(&why);
+		/* No freezer directory (left half-removed): nothing is frozen. */
+		if (kk_cgroup_freeze(cg, false, &why) == 0 || why.sys_errno == ENOENT)
+			return rc;
+	}
+	if (rc == 0) {
+		*err = why;
+		kk_error_prefix(err, "thaw after signalling");
+	}
+	return -1;
+}
+
 int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_error *err)
 {
 	struct kk_error ignored = {0};
@@ -28,8 +47,7 @@ int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_err
 	for (size_t i = 0; rc == 0 && i < *n; i++)
 		if (kk_sys()->kill(pids[i], sig) < 0 && errno != ESRCH)
 			rc = kk_error_sys(err, errno, "signal %d to pid %d", sig, (int)pids[i]);
-	/* Also undoes a freeze that failed half-way. */
 	if (!paused || sig == SIGKILL)
-		kk_cgroup_freeze(cg, false, &ignored);
+		rc = thaw(cg, rc, err);
 	return rc;
 }

@@ -345,6 +345,31 @@ TEST_F(FaultCampaign, Start)
 		});
 }
 
+// kill --all freezes the cgroup around the signals (no pid reuse between
+// reading and signalling): whatever fails, the container is running and
+// thawed afterwards.
+TEST_F(FaultCampaign, KillAll)
+{
+	Campaign(
+		"kill --all", [&] { return RunSleeperNormally(); }, {"kill", "--all", id_, "CONT"},
+		[&](const Shot &s) {
+			std::vector<std::string> bad;
+			std::string freezer = ReadFile("/sys/fs/cgroup/freezer" + cgroups_path_ +
+						       "/freezer.state");
+			if (freezer != "THAWED\n")
+				bad.push_back("freezer left " + freezer);
+			if (s.result.exit_code == 0)
+				return bad;
+			std::vector<std::string> failure = CheckFailure(s);
+			bad.insert(bad.end(), failure.begin(), failure.end());
+			auto now = Status();
+			if (now.first != "running" || now.second != sleeper_pid_)
+				bad.push_back("kill --all failed but the container is " +
+					      now.first);
+			return bad;
+		});
+}
+
 TEST_F(FaultCampaign, Kill)
 {
 	Campaign(
