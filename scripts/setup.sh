@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Install the Debian packages needed to build and test kakoi.
+# Install the Debian packages needed to build and test kakoi, and bring them
+# to Debian 12's current versions.
 #
-# Idempotent: installs only what is missing (apt-get update runs at most once,
-# and only if something is missing). Prints nothing when everything is
-# already installed. Run as root (or with sudo available).
+# CI must build against what a fresh machine gets tomorrow, not against what
+# the image happened to ship: a security update of linux-libc-dev once broke
+# the C++ tests (issue 19) on machines that had it and not on those that did
+# not. So every run refreshes the package lists (at most once an hour) and
+# upgrades the listed packages that have a newer candidate. Prints nothing
+# when everything is installed and current. Run as root (or with sudo).
+#
+#   KAKOI_SETUP_NO_UPGRADE=1   install what is missing, upgrade nothing (a
+#                              live host whose podman or containerd must not
+#                              be restarted under its containers)
 set -euo pipefail
 
 # Everything a fresh Debian 12 machine needs, in one place.
@@ -20,6 +28,7 @@ set -euo pipefail
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
 #   git ca-certificates      source checkout
+#   linux-libc-dev           the uapi headers: named so that it is kept current
 PACKAGES=(
 	bazel-bootstrap
 	gcc
@@ -46,7 +55,14 @@ PACKAGES=(
 	curl
 	git
 	ca-certificates
+	linux-libc-dev
 )
+
+SUDO=()
+if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+	SUDO=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -56,21 +72,38 @@ for pkg in "${PACKAGES[@]}"; do
 	fi
 done
 
-if ((${#missing[@]} == 0)); then
-	exit 0
-fi
-
-SUDO=()
-if ((EUID != 0)); then
-	if command -v sudo >/dev/null 2>&1; then
-		SUDO=(sudo)
-	else
-		echo "setup.sh: missing packages (${missing[*]}) and not running as root" >&2
+# Refresh the lists when they are older than an hour (or something is
+# missing): a run of scripts/test.sh right after another does not ask again.
+lists_fresh() {
+	[[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -60 -print -quit 2>/dev/null)" ]]
+}
+if ((${#missing[@]} > 0)) || { [[ "${KAKOI_SETUP_NO_UPGRADE:-}" != 1 ]] && ! lists_fresh; }; then
+	if ((EUID != 0)) && ((${#SUDO[@]} == 0)); then
+		echo "setup.sh: not root and no sudo; missing packages: ${missing[*]:-none}" >&2
 		exit 1
+	fi
+	if ! "${SUDO[@]}" apt-get update -qq; then
+		# Without the lists nothing can be installed; with everything
+		# installed the build can still go on, on the versions at hand.
+		((${#missing[@]} == 0)) || exit 1
+		echo "setup.sh: warning: apt-get update failed; keeping the installed versions" >&2
 	fi
 fi
 
-echo "setup.sh: installing missing packages: ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The listed packages whose candidate is newer than what is installed (apt
+# brings their dependencies along; those stay marked automatic).
+outdated() {
+	LC_ALL=C apt-get -s -qq install --only-upgrade "${PACKAGES[@]}" 2>/dev/null |
+		sed -nE 's/^Inst ([^ :]+).*/\1/p' | grep -Fxf <(printf '%s\n' "${PACKAGES[@]}")
+}
+upgrade=()
+if [[ "${KAKOI_SETUP_NO_UPGRADE:-}" != 1 ]]; then
+	mapfile -t upgrade < <(outdated)
+fi
+
+if ((${#missing[@]} == 0 && ${#upgrade[@]} == 0)); then
+	exit 0
+fi
+((${#missing[@]} == 0)) || echo "setup.sh: installing missing packages: ${missing[*]}" >&2
+((${#upgrade[@]} == 0)) || echo "setup.sh: upgrading to Debian's current: ${upgrade[*]}" >&2
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" "${upgrade[@]}"

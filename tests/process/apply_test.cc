@@ -4,7 +4,6 @@
 #include <grp.h>
 #include <gtest/gtest.h>
 #include <json-c/json.h>
-#include <linux/ioprio.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -20,6 +19,7 @@
 #include <sstream>
 
 #include "runtime/exec/undo.h"
+#include "tests/process/ioprio_probe.h"
 #include "tests/process/process_helpers.h"
 
 using kkproc::ChildResult;
@@ -163,7 +163,7 @@ TEST(ProcessApply, SchedulerIoPriorityPersonality)
 				      std::ostringstream o;
 				      o << sched_getscheduler(0) << " "
 					<< getpriority(PRIO_PROCESS, 0) << " " << std::hex
-					<< syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0) << " "
+					<< kk_test_ioprio_self() << " "
 					<< (personality(0xffffffff) & 0xff);
 				      Report(report, o.str());
 				      return 0;
