@@ -63,6 +63,12 @@ if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
 	SUDO=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Two test runs on one machine (scripts/test-concurrent.sh) set up one at a
+# time, and apt waits for a dpkg lock another program of the host holds.
+if ((EUID == 0)); then
+	exec 9>/var/lock/kakoi-setup.lock && flock 9
+fi
+APT_WAIT=(-o DPkg::Lock::Timeout=600)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -82,7 +88,7 @@ if ((${#missing[@]} > 0)) || { [[ "${KAKOI_SETUP_NO_UPGRADE:-}" != 1 ]] && ! lis
 		echo "setup.sh: not root and no sudo; missing packages: ${missing[*]:-none}" >&2
 		exit 1
 	fi
-	if ! "${SUDO[@]}" apt-get update -qq; then
+	if ! "${SUDO[@]}" apt-get "${APT_WAIT[@]}" update -qq; then
 		# Without the lists nothing can be installed; with everything
 		# installed the build can still go on, on the versions at hand.
 		((${#missing[@]} == 0)) || exit 1
@@ -106,4 +112,4 @@ if ((${#missing[@]} == 0 && ${#upgrade[@]} == 0)); then
 fi
 ((${#missing[@]} == 0)) || echo "setup.sh: installing missing packages: ${missing[*]}" >&2
 ((${#upgrade[@]} == 0)) || echo "setup.sh: upgrading to Debian's current: ${upgrade[*]}" >&2
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" "${upgrade[@]}"
+"${SUDO[@]}" apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "${missing[@]}" "${upgrade[@]}"

@@ -11,6 +11,12 @@
 #   3. scripts/fuzz.sh, if present and executable, with FUZZ_SECONDS
 #      (default 10) -- skipped when FUZZ_SECONDS=0
 #
+# Around step 2, the live-host guard (scripts/canary.sh, issue 14): a kakoi
+# container under /run/kakoi and a Podman one under Podman's defaults run
+# through the whole suite, while others start and stop beside them; after
+# it, both must still run unchanged. It counts as one test. Set
+# KAKOI_TEST_CANARY=0 to leave it out.
+#
 # Every test target counts once per configuration, every fuzz target once.
 # The last line printed is always exactly "N passed, M failed"; the exit
 # status is non-zero if anything failed, including a build failure or a
@@ -50,6 +56,21 @@ if ! scripts/setup.sh 2>&1 | tee "$LOGDIR/setup.log"; then
 	echo "test.sh: scripts/setup.sh failed" >&2
 	failed=$((failed + 1))
 	finish
+fi
+
+# --- 1b. the live-host guard --------------------------------------------------
+canary_dir=$LOGDIR/canary
+canary=${KAKOI_TEST_CANARY:-1}
+[[ -n "${CONFIGS// /}" ]] || canary=0
+if [[ "$canary" == 1 ]]; then
+	trap 'scripts/canary.sh stop "$canary_dir"' EXIT
+	if bazel build --curses=no --color=no //runtime:kakoi >"$LOGDIR/canary-build.log" 2>&1 &&
+		scripts/canary.sh start "$canary_dir"; then
+		scripts/canary.sh churn "$canary_dir" >"$LOGDIR/churn.log" 2>&1 &
+	else
+		echo "test.sh: [canary] cannot start the canaries (see $LOGDIR/canary-build.log)" >&2
+		canary=failed
+	fi
 fi
 
 # --- 2. bazel test ----------------------------------------------------------
@@ -115,6 +136,18 @@ for config in $CONFIGS; do
 	failed=$((failed + f))
 	flaky=$((flaky + fl))
 done
+
+# --- 2a. the guard's verdict ---------------------------------------------------
+if [[ "$canary" != 0 ]]; then
+	if [[ "$canary" == 1 ]] && scripts/canary.sh check "$canary_dir"; then
+		echo "test.sh: [canary] 1 passed, 0 failed"
+		passed=$((passed + 1))
+	else
+		echo "test.sh: [canary] 0 passed, 1 failed"
+		failed=$((failed + 1))
+	fi
+	scripts/canary.sh stop "$canary_dir"
+fi
 
 # --- 2b. formatting: clang-format owns the style -----------------------------
 if scripts/format.sh --check; then

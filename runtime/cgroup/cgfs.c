@@ -100,10 +100,9 @@ static int make_one(const char *dir, bool *created, struct kk_undo *undo, struct
 	return kk_undo_push(undo, what, cg_undo_rmdir, dir, strlen(dir) + 1, err);
 }
 
-/* mkdir -p of path under h->root, parents first, so the undo stack removes
- * the deepest first. Directories that already exist are left alone. */
-int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
-	       struct kk_undo *undo, struct kk_error *err)
+/* One walk of cg_mkdir_p; ENOENT in err->sys_errno when a parent vanished. */
+static int mkdir_walk(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
+		      struct kk_undo *undo, struct kk_error *err)
 {
 	char dir[PATH_MAX], parent[PATH_MAX];
 	size_t root_len = strlen(h->root);
@@ -127,6 +126,25 @@ int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint6
 			return -1;
 	}
 	return 0;
+}
+
+/* mkdir -p of path under h->root, parents first, so the undo stack removes
+ * the deepest first. Directories that already exist are left alone.
+ *
+ * A shared parent (kakoi's own /kakoi) is removed by the delete of its last
+ * container when it is empty, which it is between our mkdir of it and of our
+ * directory inside: a concurrent create then sees ENOENT. Walk again; the
+ * undo of a parent that someone else removed finds it gone, which is done. */
+int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
+	       struct kk_undo *undo, struct kk_error *err)
+{
+	for (int tries = 0;; tries++) {
+		if (mkdir_walk(h, path, made, flags, undo, err) == 0)
+			return 0;
+		if (err->code != KK_ERR_SYS || err->sys_errno != ENOENT || tries == 8)
+			return -1;
+		kk_error_clear(err);
+	}
 }
 
 int cg_enter_procs(const struct cg_hier *h, pid_t pid, struct kk_error *err)

@@ -104,4 +104,29 @@ TEST(Seam, HybridWrite)
 	EveryCallFails(Layout::HYBRID, Fail::WRITE);
 }
 
+// A concurrent delete removed the shared /kakoi parent between our mkdir of
+// it and of the container's directory inside: the create walks again and
+// succeeds, and its undo still leaves the tree as before.
+TEST(Seam, AParentThatVanishesMidCreateIsMadeAgain)
+{
+	Tree t(Layout::V1);
+	Resources r;
+	Cgroup cg;
+	Plan plan;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+
+	auto before = fakecg::snapshot();
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &r.res, &cg, &plan), "");
+	fakecg::state().fail_errno = ENOENT;
+	fakecg::state().fail_mkdir_at = 2; // the container's own directory
+	std::string e = cgtest::Apply(plan.plan, cg.cg, 1, &undo);
+	fakecg::state().fail_mkdir_at = 0;
+	fakecg::state().fail_errno = EIO;
+	EXPECT_EQ(e, "");
+	EXPECT_GT(fakecg::state().mkdir_calls, 2);
+	EXPECT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
 } // namespace

@@ -2,7 +2,7 @@
 // and delete --force, the operation is run by kakoi_fault with
 // KAKOI_FAULT_AT = 1, 2, 3, ... until it completes without reaching the
 // fault. After every injected failure the host is checked: the state as
-// before the operation, no cgroup directory, mountinfo unchanged, no process
+// before the operation, no cgroup directory, no mount under the test's dirs, no process
 // of ours, no pid file, nothing in the state root (start.sock, fifo, lock),
 // a non-zero exit with one "kakoi: ..." error line. A failed delete must
 // leave the container deletable by a second delete. The figure is printed

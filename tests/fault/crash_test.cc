@@ -7,7 +7,7 @@
 // `list` shows the ID, or `state` says "does not exist" when nothing is
 // there), and `delete --force` must exit 0 and leave the host as before:
 // no state directory, nothing in the state root, no cgroup directory in any
-// hierarchy, mountinfo unchanged, no process of ours, and no pid file when
+// hierarchy, no mount under the test's dirs, no process of ours, and no pid file when
 // the crash came before create finished. Then the same ID must be creatable
 // again. The figure is printed at the end (docs/rollback.md).
 #include <dirent.h>

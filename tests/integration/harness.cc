@@ -2,7 +2,6 @@
 // decoding, and the "nothing left behind" check run after every test.
 #include <dirent.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <sstream>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -29,33 +29,6 @@ static std::string TestId()
 			      ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
 			      : '-';
 	return id.substr(0, 90) + "-" + std::to_string(getpid());
-}
-
-static std::vector<std::string> Lines(const std::string &text)
-{
-	std::vector<std::string> lines;
-	std::stringstream ss(text);
-	std::string line;
-	while (std::getline(ss, line))
-		lines.push_back(line);
-	return lines;
-}
-
-static std::vector<std::string> Mounts()
-{
-	std::vector<std::string> mounts = Lines(ReadFile("/proc/self/mountinfo"));
-	std::sort(mounts.begin(), mounts.end());
-	return mounts;
-}
-
-// Field 5 of a mountinfo line: the mount point.
-static std::string MountPoint(const std::string &line)
-{
-	std::stringstream ss(line);
-	std::string field;
-	for (int i = 0; i < 5; i++)
-		ss >> field;
-	return field;
 }
 
 // Every cgroup hierarchy root: /sys/fs/cgroup itself (v2, or the tmpfs of
@@ -106,9 +79,10 @@ static std::vector<pid_t> MarkedProcesses(const std::vector<std::string> &needle
 	return pids;
 }
 
+// Under the run's own parent, never a shared one (issue 14).
 std::string IntegrationTest::CgroupPathFor(const std::string &id)
 {
-	return "/kakoi-it-" + id;
+	return kk_scope::CgroupParent() + "/" + id;
 }
 
 std::string IntegrationTest::HostTempDir(const std::string &what)
@@ -128,7 +102,6 @@ void IntegrationTest::SetUp()
 	ids_.push_back(id_);
 	marker_ = "KAKOI_IT=" + id_;
 	cgroups_path_ = CgroupPathFor(id_);
-	mounts_before_ = Mounts();
 	root_ = HostTempDir("root");
 	bundle_ = HostTempDir("bundle");
 	rootfs_ = bundle_ + "/rootfs";
@@ -169,10 +142,9 @@ std::vector<std::string> IntegrationTest::LeftBehind(const std::string &id) cons
 	for (pid_t pid : MarkedProcesses({bundle_, root_}, marker_))
 		left.push_back("process " + std::to_string(pid) + ": " +
 			       ReadFile("/proc/" + std::to_string(pid) + "/cmdline"));
-	std::vector<std::string> now = Mounts(), diff;
-	std::set_symmetric_difference(now.begin(), now.end(), mounts_before_.begin(),
-				      mounts_before_.end(), std::back_inserter(diff));
-	for (const auto &line : diff)
+	// Only mounts under the test's own dirs: other containers come and go
+	// on a live host, and their mounts are none of this test's business.
+	for (const auto &line : kk_scope::MountsUnder(temp_dirs_))
 		left.push_back("mount changed: " + line);
 	return left;
 }
@@ -207,15 +179,11 @@ void IntegrationTest::CleanUpHost()
 {
 	for (pid_t pid : MarkedProcesses({bundle_, root_}, marker_))
 		kill(pid, SIGKILL);
-	std::vector<std::string> now = Mounts();
-	std::reverse(now.begin(), now.end());
-	for (const auto &line : now)
-		if (MountPoint(line).rfind(kTempPrefix, 0) == 0 &&
-		    !std::binary_search(mounts_before_.begin(), mounts_before_.end(), line))
-			umount2(MountPoint(line).c_str(), MNT_DETACH);
+	kk_scope::UnmountUnder(temp_dirs_);
 	for (const auto &id : ids_)
 		for (const auto &h : CgroupHierarchies())
 			RemoveCgroup(h + CgroupPathFor(id));
+	kk_scope::RemoveCgroupParent();
 	for (const auto &dir : temp_dirs_)
 		RemoveTree(dir);
 }

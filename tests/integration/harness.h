@@ -216,7 +216,6 @@ class IntegrationTest : public ::testing::Test
 	std::unique_ptr<Config> config_;
 
       private:
-	std::vector<std::string> mounts_before_;
 	std::vector<std::string> ids_;
 	std::vector<std::string> temp_dirs_;
 	void CleanUpHost();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -150,6 +151,7 @@ TEST_F(Harness, LeftBehindSeesEachKindOfLeftover)
 	rmdir(state.c_str());
 
 	std::string cgroup = "/sys/fs/cgroup/pids" + cgroups_path_;
+	mkdir(cgroup.substr(0, cgroup.rfind('/')).c_str(), 0755); // the run's parent
 	ASSERT_EQ(mkdir(cgroup.c_str(), 0755), 0) << cgroup;
 	ASSERT_EQ(LeftBehind(id_).size(), 1u);
 	EXPECT_EQ(LeftBehind(id_)[0], "cgroup " + cgroup);
@@ -170,6 +172,21 @@ TEST_F(Harness, LeftBehindSeesEachKindOfLeftover)
 	umount2(dir.c_str(), MNT_DETACH);
 
 	EXPECT_TRUE(LeftBehind(id_).empty());
+}
+
+// The host's other containers mount and unmount meanwhile: a mount outside
+// the test's own dirs is none of its business.
+TEST_F(Harness, MountsOutsideTheTestsDirsAreNoise)
+{
+	char other[] = "/tmp/kakoi-other-XXXXXX";
+	ASSERT_NE(mkdtemp(other), nullptr);
+	ASSERT_EQ(mount("tmpfs", other, "tmpfs", 0, "size=1m"), 0);
+	EXPECT_TRUE(LeftBehind(id_).empty());
+	// The cleanup unmounts what MountsUnder finds under the test's dirs.
+	EXPECT_TRUE(kk_scope::MountsUnder({root_, bundle_}).empty());
+	EXPECT_EQ(kk_scope::MountsUnder({other}).size(), 1u);
+	umount2(other, MNT_DETACH);
+	rmdir(other);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // The containerd fixture: temp dir, config.toml, the daemon, the OCI image
 // archive, the ctr runner and the end-of-suite cleanup and leftover check.
 #include "tests/managers/containerd_env.h"
+#include "tests/scope/scope.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 namespace kk_mgr
@@ -36,7 +38,8 @@ static const char kShimSockets[] = "/run/containerd/s";
 static const char kCgroupRoot[] = "/sys/fs/cgroup";
 
 static std::unique_ptr<kk_it::Process> daemon;
-static std::vector<std::string> shim_sockets_before;
+// Every container name the suite used: its shim's socket is named after it.
+static std::set<std::string> all_names;
 
 static std::vector<std::string> ListDir(const std::string &path)
 {
@@ -202,13 +205,12 @@ void ContainerdTest::SetUpTestSuite()
 	char tmpl[] = "/tmp/kakoi-ctr-XXXXXX";
 	ASSERT_NE(mkdtemp(tmpl), nullptr) << strerror(errno);
 	temp_ = tmpl;
-	ns_ = "kakoi-test-" + std::to_string(getpid());
+	ns_ = kk_scope::RunName(); // also the cgroup parent: /<ns>/<name>
 	marker_ = "KAKOI_MGR_TEST=" + ns_;
 	ASSERT_EQ(chmod(temp_.c_str(), 0755), 0);
 	socket_ = temp_ + "/c.sock";
 	kakoi_ = temp_ + "/kakoi";
 	image_ = "localhost/kakoi-test:latest";
-	shim_sockets_before = ListDir(kShimSockets);
 	ASSERT_EQ(Sh("cp " + kk_it::KakoiBinary() + " " + kakoi_ + " && chmod 0755 " + kakoi_ +
 		     " && mkdir -p " + temp_ + "/fifo"),
 		  "");
@@ -319,12 +321,28 @@ std::vector<std::string> ContainerdLeftovers(bool containers_only)
 		left.push_back("runtime root " + root);
 	for (const auto &id : ListDir(root))
 		left.push_back("container state " + root + "/" + id);
-	std::vector<std::string> now = ListDir(kShimSockets), added;
-	std::set_difference(now.begin(), now.end(), shim_sockets_before.begin(),
-			    shim_sockets_before.end(), std::back_inserter(added));
-	for (const auto &s : added)
-		left.push_back(std::string("shim socket ") + kShimSockets + "/" + s);
+	for (const auto &s : ShimSockets())
+		left.push_back("shim socket " + s);
 	return left;
+}
+
+// The shim sockets of the suite's containers that exist. containerd 1.6
+// names a shim's socket /run/containerd/s/<hex sha256 of
+// "<daemon address>/<namespace>/<container id>">, in a directory every
+// containerd on the host shares: only these are the suite's to check and
+// remove.
+std::vector<std::string> ShimSockets()
+{
+	std::vector<std::string> out;
+	for (const auto &name : all_names) {
+		std::string path =
+			std::string(kShimSockets) + "/" +
+			Sha256(ContainerdTest::socket_ + "/" + ContainerdTest::ns_ + "/" + name);
+		struct stat st;
+		if (lstat(path.c_str(), &st) == 0)
+			out.push_back(path);
+	}
+	return out;
 }
 
 // Kills the processes in dir and below, then removes the cgroups bottom up.
@@ -357,10 +375,8 @@ void ContainerdTest::ForceCleanUp()
 	for (const auto &c : SuiteCgroups(false))
 		RemoveCgroupTree(c);
 	kk_it::RemoveTree(kShimRoot + ns_);
-	std::vector<std::string> now = ListDir(kShimSockets);
-	for (const auto &s : now)
-		if (!std::binary_search(shim_sockets_before.begin(), shim_sockets_before.end(), s))
-			unlink((std::string(kShimSockets) + "/" + s).c_str());
+	for (const auto &s : ShimSockets())
+		unlink(s.c_str());
 }
 
 // ---- runners ----------------------------------------------------------
@@ -582,6 +598,7 @@ std::string ContainerdTest::Name(const std::string &suffix)
 				? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
 				: '-';
 	names_.push_back(name);
+	all_names.insert(name);
 	return name;
 }
 

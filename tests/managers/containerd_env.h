@@ -116,6 +116,9 @@ class ContainerdTest : public ::testing::Test
 // /run/containerd/runc/<ns>, which the runtime keeps (as runc does) and the
 // suite removes itself.
 std::vector<std::string> ContainerdLeftovers(bool containers_only);
+// The suite's containers' shim sockets that exist (in /run/containerd/s,
+// which every containerd on the host shares).
+std::vector<std::string> ShimSockets();
 
 } // namespace kk_mgr
 

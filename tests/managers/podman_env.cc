@@ -15,18 +15,15 @@
 #include <sstream>
 
 #include "tests/managers/podman_env.h"
+#include "tests/scope/scope.h"
 
 namespace kk_pm
 {
 
 const char kImage[] = "localhost/kakoi-test:latest";
-const char kKakoiRoot[] = "/run/kakoi";
 
 static const char kPodman[] = "/usr/bin/podman";
 static const char kCgroupRoot[] = "/sys/fs/cgroup";
-// Podman's cgroupfs parent: containers get libpod_parent/libpod-<id>, pods
-// libpod_parent/<pod id>, every conmon libpod_parent/conmon.
-static const char kLibpodParent[] = "libpod_parent";
 
 // No CAP_SYS_RESOURCE on this VM: Podman's default RLIMIT_NOFILE/NPROC of
 // 1048576 cannot be granted by any runtime, so ask for what can.
@@ -35,13 +32,25 @@ static const char kContainersConf[] =
 	"default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
 	"[engine]\n"
 	"cgroup_manager = \"cgroupfs\"\n"
-	"events_logger = \"file\"\n";
+	"events_logger = \"file\"\n"
+	"image_copy_tmp_dir = \"%TMP%\"\n";
 
 std::string PodmanTest::dir_, PodmanTest::runtime_;
 std::set<std::string> PodmanTest::ids_seen_;
-std::vector<std::string> PodmanTest::netns_before_, PodmanTest::var_tmp_before_;
-static std::vector<std::string> kakoi_before;
 static std::string setup_failure;
+
+std::string PodmanTest::KakoiRoot()
+{
+	return dir_ + "/kakoi-state";
+}
+
+// The run's own cgroup parent in hierarchy h: Podman (cgroupfs) puts
+// containers in <parent>/libpod-<id>, pods in <parent>/<pod id> and every
+// conmon in <parent>/conmon.
+static std::string ParentIn(const std::string &h)
+{
+	return std::string(kCgroupRoot) + "/" + h + kk_scope::CgroupParent();
+}
 
 static std::vector<std::string> ListDir(const std::string &path)
 {
@@ -68,10 +77,43 @@ static bool IsDir(const std::string &path)
 
 // --- the suite ---------------------------------------------------------
 
-std::vector<std::string> PodmanTest::GlobalFlags()
+// Podman 4.3 has no containers.conf setting for the cgroup parent: each
+// container and pod made gets the run's own (one joining a pod lives in the
+// pod's). The first "run" or "create" is the verb: no global flag takes
+// such a value.
+static std::vector<std::string> InRunCgroup(std::vector<std::string> args)
 {
-	return {"--root", dir_ + "/storage", "--runroot",   dir_ + "/run", "--storage-driver",
+	auto verb = std::find_if(args.begin(), args.end(),
+				 [](const std::string &a) { return a == "run" || a == "create"; });
+	if (verb == args.end() || std::find(args.begin(), args.end(), "--pod") != args.end())
+		return args;
+	args.insert(verb + 1, {"--cgroup-parent", kk_scope::CgroupParent()});
+	return args;
+}
+
+std::vector<std::string> PodmanTest::FullArgs(const std::vector<std::string> &args)
+{
+	std::vector<std::string> full = {
+		"--root", dir_ + "/storage", "--runroot",   dir_ + "/run", "--storage-driver",
 		"vfs",	  "--tmpdir",	     dir_ + "/tmp", "--runtime",   runtime_};
+	std::vector<std::string> own = InRunCgroup(args);
+	full.insert(full.end(), own.begin(), own.end());
+	return full;
+}
+
+// Podman gives the runtime no --root (rootful), and its --runtime-flag does
+// not reach the `podman container cleanup` that conmon runs when a container
+// exits: that one would look in /run/kakoi, the host's. So the runtime
+// Podman calls is a two-line wrapper that names the suite's own state root;
+// the binary behind it is the built kakoi, exec'd with every fd intact.
+static std::string MakeRuntime(const std::string &dir, const std::string &root)
+{
+	std::string binary = dir + "/kakoi.bin", wrapper = dir + "/kakoi";
+	kk_it::WriteFile(binary, kk_it::ReadFile(kk_it::KakoiBinary()));
+	chmod(binary.c_str(), 0755);
+	kk_it::WriteFile(wrapper, "#!/bin/sh\nexec " + binary + " --root " + root + " \"$@\"\n");
+	chmod(wrapper.c_str(), 0755);
+	return wrapper;
 }
 
 bool PodmanTest::BuildImage(std::string *why)
@@ -103,16 +145,14 @@ void PodmanTest::SetUpTestSuite()
 		return;
 	}
 	dir_ = tmpl;
-	runtime_ = dir_ + "/kakoi";
 	chmod(dir_.c_str(), 0755);
 	mkdir((dir_ + "/tmp").c_str(), 0700);
-	kk_it::WriteFile(dir_ + "/containers.conf", kContainersConf);
+	std::string conf = kContainersConf;
+	conf.replace(conf.find("%TMP%"), 5, dir_ + "/tmp");
+	kk_it::WriteFile(dir_ + "/containers.conf", conf);
 	setenv("CONTAINERS_CONF", (dir_ + "/containers.conf").c_str(), 1);
-	kk_it::WriteFile(runtime_, kk_it::ReadFile(kk_it::KakoiBinary()));
-	chmod(runtime_.c_str(), 0755);
-	netns_before_ = ListDir("/run/netns");
-	var_tmp_before_ = ListDir("/var/tmp");
-	kakoi_before = ListDir(kKakoiRoot);
+	setenv("TMPDIR", (dir_ + "/tmp").c_str(), 1);
+	runtime_ = MakeRuntime(dir_, KakoiRoot());
 	std::string why;
 	if (!BuildImage(&why))
 		setup_failure = why;
@@ -125,11 +165,10 @@ void PodmanTest::TearDownTestSuite()
 	RemoveEverything();
 	ExpectNothingLeftBehind(ids_seen_, "at the end of the suite");
 	ForceCleanUp();
-	for (const auto &h : ListDir(kCgroupRoot)) {
-		std::string parent = std::string(kCgroupRoot) + "/" + h + "/" + kLibpodParent;
-		EXPECT_FALSE(IsDir(parent)) << parent << " is still there (in use?)";
-	}
+	for (const auto &h : ListDir(kCgroupRoot))
+		EXPECT_FALSE(IsDir(ParentIn(h))) << ParentIn(h) << " is still there (in use?)";
 	unsetenv("CONTAINERS_CONF");
+	unsetenv("TMPDIR");
 	dir_.clear();
 }
 
@@ -159,8 +198,7 @@ void PodmanTest::TearDown()
 
 Result PodmanTest::Podman(const std::vector<std::string> &args, RunOptions opts)
 {
-	std::vector<std::string> full = GlobalFlags();
-	full.insert(full.end(), args.begin(), args.end());
+	std::vector<std::string> full = FullArgs(args);
 	if (opts.cwd.empty())
 		opts.cwd = dir_;
 	if (opts.timeout_ms < 0)
@@ -171,8 +209,7 @@ Result PodmanTest::Podman(const std::vector<std::string> &args, RunOptions opts)
 std::unique_ptr<kk_it::Process> PodmanTest::PodmanSpawn(const std::vector<std::string> &args,
 							RunOptions opts)
 {
-	std::vector<std::string> full = GlobalFlags();
-	full.insert(full.end(), args.begin(), args.end());
+	std::vector<std::string> full = FullArgs(args);
 	if (opts.cwd.empty())
 		opts.cwd = dir_;
 	return kk_it::Spawn(kPodman, full, opts);
@@ -181,9 +218,7 @@ std::unique_ptr<kk_it::Process> PodmanTest::PodmanSpawn(const std::vector<std::s
 std::string PodmanTest::PodmanShellLine(const std::vector<std::string> &args)
 {
 	std::string line = kPodman;
-	for (const auto &a : GlobalFlags())
-		line += " " + ShellQuote(a);
-	for (const auto &a : args)
+	for (const auto &a : FullArgs(args))
 		line += " " + ShellQuote(a);
 	return line;
 }
@@ -245,7 +280,7 @@ Result PodmanTest::RunRm(const std::vector<std::string> &flags, const std::vecto
 
 std::string PodmanTest::KakoiStatus(const std::string &id)
 {
-	Result r = kk_it::RunCommand(runtime_, {"--root", kKakoiRoot, "state", id});
+	Result r = kk_it::RunCommand(runtime_, {"state", id});
 	kk_it::Json doc = kk_it::ParseJson(r.out);
 	if (r.exit_code != 0 || doc == nullptr)
 		return "";
@@ -277,20 +312,20 @@ void PodmanTest::RemoveEverything()
 	}
 	EXPECT_EQ(ctrs.exit_code, 0) << "podman rm -af: " << ctrs;
 	// Podman 4.3's cgroupfs driver removes a pod's cgroup only from the
-	// controllers it manages, leaving libpod_parent/<pod> in name=systemd
-	// and in the hybrid layout's unified hierarchy (the same with runc).
+	// controllers it manages, leaving <parent>/<pod> in name=systemd and
+	// in the hybrid layout's unified hierarchy (the same with runc).
 	// Remove those once empty; a container cgroup left inside is reported.
 	for (const auto &h : ListDir(kCgroupRoot))
 		for (const auto &pod : pod_ids)
-			rmdir((std::string(kCgroupRoot) + "/" + h + "/" + kLibpodParent + "/" + pod)
-				      .c_str());
+			rmdir((ParentIn(h) + "/" + pod).c_str());
 }
 
 // Host pids that belong to the suite: a command line naming T (conmon, a
-// `podman container cleanup`), or a cgroup under libpod_parent (a container
-// process that outlived its container).
+// `podman container cleanup`), or a cgroup under the run's own parent (a
+// container process that outlived its container). Nobody else's.
 static std::vector<pid_t> SuiteProcesses(const std::string &dir)
 {
+	const std::string parent = kk_scope::CgroupParent() + "/";
 	std::vector<pid_t> pids;
 	for (const auto &name : ListDir("/proc")) {
 		pid_t pid = static_cast<pid_t>(atoi(name.c_str()));
@@ -298,46 +333,29 @@ static std::vector<pid_t> SuiteProcesses(const std::string &dir)
 			continue;
 		std::string cmdline = kk_it::ReadFile("/proc/" + name + "/cmdline");
 		std::string cgroup = kk_it::ReadFile("/proc/" + name + "/cgroup");
-		if (Contains(cmdline, dir) ||
-		    Contains(cgroup, std::string("/") + kLibpodParent + "/"))
+		if (Contains(cmdline, dir) || Contains(cgroup, ":" + parent))
 			pids.push_back(pid);
 	}
 	return pids;
 }
 
-static std::vector<std::string> Added(const std::vector<std::string> &before,
-				      const std::vector<std::string> &now)
-{
-	std::vector<std::string> added;
-	std::set_difference(now.begin(), now.end(), before.begin(), before.end(),
-			    std::back_inserter(added));
-	return added;
-}
-
 std::vector<std::string> PodmanTest::LeftBehind(const std::set<std::string> &ids)
 {
+	// Everything under the suite's own state root, cgroup parent and T;
+	// ids are Podman's, so kakoi's state for them is named the same.
 	std::vector<std::string> left;
-	for (const auto &e : Added(kakoi_before, ListDir(kKakoiRoot)))
-		left.push_back(std::string("kakoi state ") + kKakoiRoot + "/" + e);
-	for (const auto &id : ids)
-		if (kk_it::Exists(std::string(kKakoiRoot) + "/" + id))
-			left.push_back(std::string("kakoi state ") + kKakoiRoot + "/" + id);
-	for (const auto &h : ListDir(kCgroupRoot)) {
-		std::string parent = std::string(kCgroupRoot) + "/" + h + "/" + kLibpodParent;
-		for (const auto &e : ListDir(parent))
-			if (IsDir(parent + "/" + e) && e != "conmon")
-				left.push_back("cgroup " + parent + "/" + e);
-	}
+	(void)ids;
+	for (const auto &e : ListDir(KakoiRoot()))
+		left.push_back("kakoi state " + KakoiRoot() + "/" + e);
+	for (const auto &h : ListDir(kCgroupRoot))
+		for (const auto &e : ListDir(ParentIn(h)))
+			if (IsDir(ParentIn(h) + "/" + e) && e != "conmon")
+				left.push_back("cgroup " + ParentIn(h) + "/" + e);
 	for (pid_t pid : SuiteProcesses(dir_))
 		left.push_back("process " + std::to_string(pid) + ": " +
 			       kk_it::ReadFile("/proc/" + std::to_string(pid) + "/cmdline"));
-	for (const auto &line : Lines(kk_it::ReadFile("/proc/self/mountinfo")))
-		if (Contains(line, dir_))
-			left.push_back("mount " + line);
-	for (const auto &e : Added(netns_before_, ListDir("/run/netns")))
-		left.push_back("netns /run/netns/" + e);
-	for (const auto &e : Added(var_tmp_before_, ListDir("/var/tmp")))
-		left.push_back("file /var/tmp/" + e);
+	for (const auto &line : kk_scope::MountsUnder({dir_}))
+		left.push_back("mount " + line);
 	return left;
 }
 
@@ -367,39 +385,23 @@ void PodmanTest::CleanUpLeftovers()
 {
 	for (pid_t pid : SuiteProcesses(dir_))
 		kill(pid, SIGKILL);
-	std::vector<std::string> mounts = Lines(kk_it::ReadFile("/proc/self/mountinfo"));
-	std::reverse(mounts.begin(), mounts.end());
-	for (const auto &line : mounts) {
-		std::stringstream ss(line);
-		std::string point;
-		for (int i = 0; i < 5; i++)
-			ss >> point;
-		if (point.rfind(dir_, 0) == 0)
-			umount2(point.c_str(), MNT_DETACH);
-	}
-	for (const auto &h : ListDir(kCgroupRoot)) {
-		std::string parent = std::string(kCgroupRoot) + "/" + h + "/" + kLibpodParent;
-		for (const auto &e : ListDir(parent))
-			if (e != "conmon" && IsDir(parent + "/" + e))
-				RemoveCgroupTree(parent + "/" + e);
-	}
-	for (const auto &e : Added(kakoi_before, ListDir(kKakoiRoot)))
-		kk_it::RemoveTree(std::string(kKakoiRoot) + "/" + e);
-	for (const auto &e : Added(var_tmp_before_, ListDir("/var/tmp")))
-		if (e.rfind("podman", 0) == 0)
-			kk_it::RemoveTree("/var/tmp/" + e);
+	kk_scope::UnmountUnder({dir_});
+	for (const auto &h : ListDir(kCgroupRoot))
+		for (const auto &e : ListDir(ParentIn(h)))
+			if (e != "conmon" && IsDir(ParentIn(h) + "/" + e))
+				RemoveCgroupTree(ParentIn(h) + "/" + e);
+	for (const auto &e : ListDir(KakoiRoot()))
+		kk_it::RemoveTree(KakoiRoot() + "/" + e);
 }
 
-// At the end of the suite: nothing of it may outlive it, not even Podman's
-// shared cgroup parent (libpod_parent and its conmon group).
+// At the end of the suite: nothing of it may outlive it, not even the run's
+// cgroup parent and its conmon group.
 void PodmanTest::ForceCleanUp()
 {
 	CleanUpLeftovers();
-	for (const auto &h : ListDir(kCgroupRoot)) {
-		std::string parent = std::string(kCgroupRoot) + "/" + h + "/" + kLibpodParent;
-		if (IsDir(parent))
-			RemoveCgroupTree(parent);
-	}
+	for (const auto &h : ListDir(kCgroupRoot))
+		if (IsDir(ParentIn(h)))
+			RemoveCgroupTree(ParentIn(h));
 	kk_it::RemoveTree(dir_);
 }
 

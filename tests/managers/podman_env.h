@@ -6,8 +6,11 @@
 // Podman runs as `podman --root T/storage --runroot T/run --storage-driver vfs
 // --tmpdir T/tmp --runtime T/kakoi`, with cwd T (conmon writes files into its
 // cwd), CONTAINERS_CONF=T/containers.conf (cgroupfs, file events, ulimits this
-// VM can grant: no CAP_SYS_RESOURCE here) and `--network none` unless a test
-// says otherwise. kakoi keeps its state in its default root, /run/kakoi.
+// VM can grant: no CAP_SYS_RESOURCE here, image copies in T/tmp) and
+// `--network none` unless a test says otherwise. Every container and pod gets
+// `--cgroup-parent /kakoi-test-<pid>`, and T/kakoi is a wrapper that runs the
+// built binary with `--root T/kakoi-state`: nothing of the suite lands in
+// libpod_parent or /run/kakoi, where the host's own containers live.
 #ifndef KK_TESTS_MANAGERS_PODMAN_ENV_H
 #define KK_TESTS_MANAGERS_PODMAN_ENV_H
 
@@ -34,8 +37,6 @@ constexpr int kPodmanTimeoutMs = 60000;
 
 // The image every test runs: busybox applets, /probe, /etc/passwd.
 extern const char kImage[];
-// Where kakoi keeps state when Podman calls it (no --root given).
-extern const char kKakoiRoot[];
 
 class PodmanTest : public ::testing::Test
 {
@@ -71,8 +72,10 @@ class PodmanTest : public ::testing::Test
 	// `podman run --rm --network none [flags] IMAGE cmd...`.
 	Result RunRm(const std::vector<std::string> &flags, const std::vector<std::string> &cmd,
 		     RunOptions opts = {});
-	// `kakoi --root /run/kakoi state ID`, status field ("" on failure).
+	// `kakoi --root KakoiRoot() state ID`, status field ("" on failure).
 	std::string KakoiStatus(const std::string &id);
+	// Where kakoi keeps the suite's containers: T/kakoi-state.
+	static std::string KakoiRoot();
 
 	static std::string Dir()
 	{
@@ -82,10 +85,10 @@ class PodmanTest : public ::testing::Test
       private:
 	static std::string dir_, runtime_;
 	static std::set<std::string> ids_seen_;
-	static std::vector<std::string> netns_before_, var_tmp_before_;
 	std::string test_name_;
 
-	static std::vector<std::string> GlobalFlags();
+	// The global flags, then args (with the run's --cgroup-parent).
+	static std::vector<std::string> FullArgs(const std::vector<std::string> &args);
 	static bool BuildImage(std::string *why);
 	// Every container and pod ID Podman knows of now.
 	static std::vector<std::string> KnownIds();

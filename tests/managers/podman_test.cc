@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "tests/managers/podman_env.h"
+#include "tests/scope/scope.h"
 
 namespace kk_pm
 {
@@ -57,7 +58,7 @@ TEST_F(PodmanTest, RunAndRm)
 	Result rm = Podman({"rm", name});
 	EXPECT_EQ(rm.exit_code, 0) << rm;
 	EXPECT_EQ(Podman({"container", "exists", name}).exit_code, 1);
-	EXPECT_FALSE(kk_it::Exists(std::string(kKakoiRoot) + "/" + id)) << "kakoi state kept";
+	EXPECT_FALSE(kk_it::Exists(KakoiRoot() + "/" + id)) << "kakoi state kept";
 
 	Result rm_flag = RunRm({}, {"sh", "-c", "echo once"});
 	EXPECT_EQ(rm_flag.exit_code, 0) << rm_flag;
@@ -191,7 +192,7 @@ TEST_F(PodmanTest, DetachedLogsStop)
 	Result stop = Podman({"stop", "-t", "10", name});
 	EXPECT_EQ(stop.exit_code, 0) << stop;
 	EXPECT_EQ(Inspect(name, "{{.State.Status}} {{.State.ExitCode}}"), "exited 143");
-	EXPECT_FALSE(kk_it::Exists(std::string(kKakoiRoot) + "/" + ContainerId(name)));
+	EXPECT_FALSE(kk_it::Exists(KakoiRoot() + "/" + ContainerId(name)));
 }
 
 TEST_F(PodmanTest, KillTermAndKill)
@@ -578,7 +579,7 @@ TEST_F(PodmanTest, CgroupNamespace)
 	Result priv = RunRm({"--cgroupns", "private"}, {"grep", ":memory:", "/proc/self/cgroup"});
 	EXPECT_TRUE(Contains(priv.out, ":memory:/\n")) << priv;
 	Result host = RunRm({"--cgroupns", "host"}, {"grep", ":memory:", "/proc/self/cgroup"});
-	EXPECT_TRUE(Contains(host.out, ":memory:/libpod_parent/libpod-")) << host;
+	EXPECT_TRUE(Contains(host.out, ":memory:" + kk_scope::CgroupParent() + "/libpod-")) << host;
 }
 
 // --init: catatonit (bind-mounted by Podman) is pid 1 and forwards signals.
