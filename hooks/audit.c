@@ -99,6 +99,22 @@ static json_object *signal_name(int sig)
 	return json_object_new_string(buf);
 }
 
+/* An image's hook runs as the container's process.user (root when it has
+ * none); any other as the runtime. */
+static int64_t hook_uid(const struct hk_limits *l)
+{
+	if (l->as_process == NULL)
+		return getuid();
+	return l->as_process->user ? l->as_process->user->uid : 0;
+}
+
+static int64_t hook_gid(const struct hk_limits *l)
+{
+	if (l->as_process == NULL)
+		return getgid();
+	return l->as_process->user ? l->as_process->user->gid : 0;
+}
+
 /* Who, what and where: known before the hook runs. */
 static void add_identity(json_object *o, const struct hk_record *rec)
 {
@@ -117,9 +133,9 @@ static void add_identity(json_object *o, const struct hk_record *rec)
 	add(o, "argv",
 	    hook->args.n ? strings(&hook->args, false)
 			 : strings(&(struct kk_strv){&hook->path, 1}, false));
-	add(o, "env", strings(&hook->env, true));
-	add(o, "uid", json_object_new_int64(getuid()));
-	add(o, "gid", json_object_new_int64(getgid()));
+	add(o, "env", strings(&rec->limits->env, true));
+	add(o, "uid", json_object_new_int64(hook_uid(rec->limits)));
+	add(o, "gid", json_object_new_int64(hook_gid(rec->limits)));
 	add(o, "pid", rec->pid > 0 ? json_object_new_int64(rec->pid) : NULL);
 	add(o, "runtime_pid", json_object_new_int64(getpid()));
 	add(o, "profile", json_object_new_string(hk_profile_name(rec->limits->profile)));

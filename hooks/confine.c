@@ -64,17 +64,17 @@ static const char *const denied[] = {
 	"setdomainname",
 };
 
-static int deny_all(scmp_filter_ctx ctx, struct kk_error *err)
+static int deny_all(scmp_filter_ctx ctx, const char *const *names, size_t n, struct kk_error *err)
 {
-	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(denied[i]);
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]);
 		int r;
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not a syscall on this architecture */
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 		if (r < 0 && r != -EEXIST)
-			return kk_error_sys(err, -r, "hook seccomp filter: %s", denied[i]);
+			return kk_error_sys(err, -r, "hook seccomp filter: %s", names[i]);
 	}
 	return 0;
 }
@@ -89,7 +89,7 @@ static void add_compat_arches(scmp_filter_ctx ctx)
 	}
 }
 
-int hk_confine_seccomp(struct kk_error *err)
+int hk_deny_syscalls(const char *const *names, size_t n, struct kk_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
@@ -97,7 +97,14 @@ int hk_confine_seccomp(struct kk_error *err)
 	if (ctx == NULL)
 		return kk_error_set(err, KK_ERR_SYS, "hook seccomp filter: seccomp_init failed");
 	add_compat_arches(ctx);
-	r = deny_all(ctx, err);
+	/* libseccomp would set no_new_privs itself; whether a hook has it is
+	 * the profile's and the container process's call (CAP_SYS_ADMIN, held
+	 * here, loads a filter without it). */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (r < 0)
+		r = kk_error_sys(err, -r, "hook seccomp filter: no_new_privs attribute");
+	else
+		r = deny_all(ctx, names, n, err);
 	if (r == 0) {
 		r = seccomp_load(ctx);
 		if (r < 0)
@@ -105,6 +112,11 @@ int hk_confine_seccomp(struct kk_error *err)
 	}
 	seccomp_release(ctx);
 	return r;
+}
+
+int hk_confine_seccomp(struct kk_error *err)
+{
+	return hk_deny_syscalls(denied, sizeof(denied) / sizeof(denied[0]), err);
 }
 
 /* Root's capabilities after exec are its bounding set (plus inheritable

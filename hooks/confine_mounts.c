@@ -1,5 +1,6 @@
-/* The strict profile's view of the kernel's knobs. A strict hook is still
- * root in the host's mount namespace, and root can write /proc/sys (e.g.
+/* The view of the kernel's knobs of a strict hook and of an image's hook
+ * (where they are writable). A strict hook is still root in the host's
+ * mount namespace, and root can write /proc/sys (e.g.
  * kernel.core_pattern, a classic escape), /proc/sysrq-trigger and /sys.
  * So H takes its own mount namespace in which those are read-only bind
  * mounts. /proc and /sys are made slaves first, there only, so the binds
@@ -14,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "hooks/hooks_int.h"
@@ -63,4 +65,20 @@ int hk_confine_mounts(struct kk_error *err)
 	if (sys == 0 && read_only("/sys", true, err) < 0)
 		return -1;
 	return 0;
+}
+
+static bool writable_mount(const char *path, long magic)
+{
+	struct statfs fs;
+
+	return statfs(path, &fs) == 0 && fs.f_type == magic && !(fs.f_flags & ST_RDONLY);
+}
+
+/* Inside a container configured as runc's default spec is, all three are
+ * read-only already; before pivot_root they are the host's. */
+bool hk_knobs_writable(void)
+{
+	return writable_mount("/proc/sys", PROC_SUPER_MAGIC) ||
+	       writable_mount("/proc/sysrq-trigger", PROC_SUPER_MAGIC) ||
+	       writable_mount("/sys", SYSFS_MAGIC);
 }

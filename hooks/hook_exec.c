@@ -2,8 +2,9 @@
  * group, keeps only stdin (the state), stdout and stderr (S's pipes) and
  * the executable's fd, takes the hook's cwd, confines itself as the
  * profile says, tells S it is ready, and waits for S's go: the audit
- * "start" record is on disk before exec. Nothing of the runtime's
- * environment, signal dispositions or signal mask survives. */
+ * "start" record is on disk before exec. Nothing of the runtime's signal
+ * dispositions or signal mask survives; its environment only where the
+ * profile lets a hook without env inherit it (hk_limits.env). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -66,11 +67,14 @@ static void arrange_fds(const struct hk_job *job, int out_fd, int err_fd, int go
 static void confine(const struct hk_job *job)
 {
 	struct kk_error err = {0};
-
 	bool strict = job->limits->profile == KK_HOOK_PROFILE_STRICT;
+	const struct kk_process *as = job->limits->as_process;
 
-	/* Before chdir: the cwd must be looked up in the hook's own namespace. */
-	if (strict && hk_confine_mounts(&err) < 0)
+	/* Before chdir: the cwd must be looked up in the hook's own namespace.
+	 * An image's hook needs one only where the knobs are writable (before
+	 * pivot_root, or a config without readonlyPaths); elsewhere it stays
+	 * in the container's, as the process does. */
+	if ((strict || (as != NULL && hk_knobs_writable())) && hk_confine_mounts(&err) < 0)
 		die('F', err.msg, 0);
 	if (chdir(job->cwd) < 0)
 		die('F', job->cwd, errno);
@@ -78,6 +82,9 @@ static void confine(const struct hk_job *job)
 		die('F', err.msg, 0);
 	if (strict &&
 	    (hk_confine_caps(job->limits->keep_caps, &err) < 0 || hk_confine_seccomp(&err) < 0))
+		die('F', err.msg, 0);
+	/* After strict's cuts, which need capabilities the process may lack. */
+	if (as != NULL && hk_confine_as_process(as, strict, &err) < 0)
 		die('F', err.msg, 0);
 	/* Last: the limits must not starve the confinement steps above. */
 	if (hk_confine_rlimits(job->limits->timeout_s, &err) < 0)

@@ -26,7 +26,7 @@ extern "C" {
 #define KK_HOOK_AUDIT_DEFAULT "/var/log/kakoi/hooks.log"
 
 enum kk_hook_profile {
-	KK_HOOK_PROFILE_STANDARD = 1, /* own process group, fds, env, cwd, rlimits, timeout */
+	KK_HOOK_PROFILE_STANDARD = 1, /* own process group, fds, cwd, rlimits, timeout */
 	KK_HOOK_PROFILE_STRICT,	      /* + no_new_privs, reduced bounding set, seccomp deny list,
 					 optional path allowlist */
 };
@@ -69,6 +69,22 @@ struct kk_hook_run {
 	 * namespaces, next to an init holding host fds, so it never has
 	 * CAP_SYS_PTRACE (in any profile). */
 	bool container_ns;
+	/* The container's process, for createContainer and startContainer. A
+	 * hook whose executable the container's image supplies runs with no
+	 * more power than that process (its user, capabilities and
+	 * no_new_privs), in every profile, with /proc/sys read-only and no
+	 * mount(2) family: such a hook is the image's code, not the host's.
+	 * With image_rootfs NULL that is every hook (startContainer: its path
+	 * resolves in the container); otherwise only a hook whose file lies
+	 * under image_rootfs (createContainer: its path resolves in the
+	 * runtime's view, so it names a host file unless it points into the
+	 * rootfs). NULL: no hook is the image's (runtime namespaces). */
+	const struct kk_process *as_process;
+	const char *image_rootfs;
+	/* What a hook without env gets under the standard profile (runc and
+	 * crun let such hooks inherit: GPU and network plugins need PATH);
+	 * under strict such a hook gets an empty environment. */
+	struct kk_strv inherit_env;
 };
 
 /* Runs the hooks of one kind, in order. Without keep_going it stops at the

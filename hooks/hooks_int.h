@@ -56,6 +56,10 @@ struct hk_limits {
 	enum kk_hook_profile profile;
 	long timeout_s;	    /* effective: min(hook's, policy max), or the policy max */
 	uint64_t keep_caps; /* strict: bounding set kept */
+	struct kk_strv env; /* the environment the hook gets */
+	/* The container's process, whose power the hook may not exceed; NULL
+	 * for a hook that is not the image's (kk_hook_run.as_process). */
+	const struct kk_process *as_process;
 };
 
 void hk_policy_limits(const struct kk_hook_policy *policy, const struct kk_hook *hook,
@@ -96,7 +100,7 @@ struct hk_job {
 	const char *cwd;   /* the bundle, or the run's cwd */
 	int stdin_fd;	   /* sealed memfd holding the state */
 	char *const *argv; /* NULL-terminated */
-	char *const *envp; /* NULL-terminated, exactly hook->env */
+	char *const *envp; /* NULL-terminated, limits->env */
 	bool container_ns; /* run->container_ns: no CAP_SYS_PTRACE, whatever the profile */
 };
 
@@ -111,10 +115,17 @@ __attribute__((noreturn)) void hk_hook_exec(const struct hk_job *job, int out_fd
 /* The strict profile's pieces, in H. */
 int hk_confine_caps(uint64_t keep, struct kk_error *err);
 int hk_confine_seccomp(struct kk_error *err);
+/* A seccomp filter failing each of names (where it exists) with EPERM. */
+int hk_deny_syscalls(const char *const *names, size_t n, struct kk_error *err);
 int hk_confine_mounts(struct kk_error *err);
 /* Any profile, for hooks in a container's namespaces. */
 int hk_confine_no_ptrace(struct kk_error *err);
 int hk_confine_rlimits(long timeout_s, struct kk_error *err);
+/* A hook the container's image supplies (confine_process.c). */
+bool hk_image_supplied(const struct kk_hook_run *run, const struct hk_exe *exe);
+int hk_confine_as_process(const struct kk_process *p, bool strict, struct kk_error *err);
+/* Is any of /proc/sys, /proc/sysrq-trigger, /sys a writable mount here? */
+bool hk_knobs_writable(void);
 
 /* The audit record of one event. */
 enum hk_event { HK_EV_START, HK_EV_END, HK_EV_REFUSED };

@@ -55,7 +55,7 @@ static int state_fd(const char *json, struct kk_error *err)
 	return kk_steal_fd(&fd);
 }
 
-/* argv (args, or just the path) and envp (exactly env): NULL-terminated
+/* argv (args, or just the path) and envp: NULL-terminated
  * views of the hook's strings, one allocation. */
 static char **vector(const struct kk_strv *v, const char *fallback, struct kk_error *err)
 {
@@ -258,7 +258,7 @@ static int finish(const struct hook_ctx *c, struct exec_state *x, struct kk_erro
 static int execute(const struct hook_ctx *c, struct kk_error *err)
 {
 	KK_AUTOFREE char **argv = vector(&c->hook->args, c->hook->path, err);
-	KK_AUTOFREE char **envp = argv ? vector(&c->hook->env, NULL, err) : NULL;
+	KK_AUTOFREE char **envp = argv ? vector(&c->limits.env, NULL, err) : NULL;
 	KK_AUTOCLOSE int stdin_fd = envp ? state_fd(c->run->state_json, err) : -1;
 	struct exec_state x = {.chan = -1};
 	int r;
@@ -277,6 +277,17 @@ static int execute(const struct hook_ctx *c, struct kk_error *err)
 	return r;
 }
 
+/* A hook without env inherits under standard, as with runc and crun (a
+ * GPU or network plugin finds its tools through PATH); strict gives it
+ * exactly its env, that is none. */
+static struct kk_strv hook_env(const struct kk_hook_run *run, const struct kk_hook *hook,
+			       enum kk_hook_profile profile)
+{
+	if (hook->env.n > 0 || profile == KK_HOOK_PROFILE_STRICT)
+		return hook->env;
+	return run->inherit_env;
+}
+
 static int run_one(const struct kk_hook_run *run, enum kk_hook_kind kind, size_t index,
 		   const struct kk_hook *hook, struct kk_error *err)
 {
@@ -284,12 +295,19 @@ static int run_one(const struct kk_hook_run *run, enum kk_hook_kind kind, size_t
 	int r;
 
 	hk_policy_limits(run->policy, hook, &c.limits);
-	if (hk_exe_open(hook->path, &c.exe, err) < 0)
+	c.limits.env = hook_env(run, hook, c.limits.profile);
+	r = hk_exe_open(hook->path, &c.exe, err);
+	if (r < 0) {
 		r = refuse(&c, NULL, err);
-	else if (hk_policy_allows(run->policy, &c.exe, err) < 0)
-		r = refuse(&c, &c.exe, err);
-	else
-		r = execute(&c, err);
+	} else {
+		/* Known only once the file is open: where it lies. */
+		if (hk_image_supplied(run, &c.exe))
+			c.limits.as_process = run->as_process;
+		if (hk_policy_allows(run->policy, &c.exe, err) < 0)
+			r = refuse(&c, &c.exe, err);
+		else
+			r = execute(&c, err);
+	}
 	hk_exe_close(&c.exe);
 	if (r < 0) {
 		kk_error_prefix(err, "hooks.%s[%zu] %s", kk_hook_kind_name(kind), index,

@@ -58,6 +58,18 @@ static int validate(struct kp_ctx *ctx, int kind, const void *root)
 	return kv_state(ctx, root);
 }
 
+/* The warnings travel in the document's image, so the runtime reports
+ * what the isolated parser found. Other kinds have none to give. */
+static void attach_warnings(const struct kp_ctx *ctx, int kind, void *root)
+{
+	struct kk_strv w = {ctx->warnings, ctx->n_warnings};
+
+	if (kind == KK_DOC_CONFIG)
+		((struct kk_spec *)root)->warnings = w;
+	else if (kind == KK_DOC_PROCESS)
+		((struct kk_process *)root)->warnings = w;
+}
+
 const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 {
 	KK_CLEANUP(kp_json_putp) json_object *jv = NULL;
@@ -79,6 +91,7 @@ const void *kp_build(struct kp_ctx *ctx, int kind, const char *buf, size_t len)
 	}
 	if (builders[kind].parse(ctx, jv, root) < 0)
 		return NULL;
+	attach_warnings(ctx, kind, root);
 	return root;
 }
 

@@ -89,7 +89,7 @@ TYPE(t_process, S, BOOL(S, terminal), OBJ(S, console_size, t_console_size), STR_
      STR(S, apparmor_profile), OBJ(S, capabilities, t_capabilities), BOOL(S, no_new_privileges),
      OPT(S, oom_score_adj), OBJ(S, scheduler, t_scheduler), STR(S, selinux_label),
      OBJ(S, io_priority, t_io_priority), OBJ(S, exec_cpu_affinity, t_cpu_affinity),
-     OBJ(S, user, t_user));
+     OBJ(S, user, t_user), STRV(S, warnings));
 #undef S
 
 #define S struct kk_hook
@@ -206,7 +206,7 @@ TYPE(t_linux, S, ARR(S, namespaces, n_namespaces, t_namespace), VEC(S, uid_mappi
 #define S struct kk_spec
 TYPE(t_spec, S, STR_REQ(S, oci_version), OBJ(S, root, t_root), ARR(S, mounts, n_mounts, t_mount),
      OBJ(S, process, t_process), STR(S, hostname), STR(S, domainname), OBJ(S, hooks, t_hooks),
-     MAP(S, annotations), OBJ(S, linux_, t_linux));
+     MAP(S, annotations), OBJ(S, linux_, t_linux), STRV(S, warnings));
 #undef S
 
 #define S struct kk_state

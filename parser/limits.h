@@ -16,6 +16,9 @@
  * most 340 lines in uid_map / gid_map (user_namespaces(7)); the cap also
  * bounds the quadratic overlap check. */
 #define KK_LIMIT_ID_MAPPINGS 340
+/* Most warnings one document carries (a config listing thousands of
+ * unknown capabilities gets this many, then one saying the rest was cut). */
+#define KK_LIMIT_WARNINGS 32
 /* Largest flattened image a child may hand back, in bytes. */
 #define KK_LIMIT_IMAGE_BYTES (64u * 1024 * 1024)
 

@@ -76,13 +76,27 @@ static int parse_intel_rdt(struct kp_ctx *ctx, json_object *jv, void *out)
 	return kp_opt_bool(ctx, jv, "enableMonitoring", &r->enable_monitoring) < 0 ? -1 : 0;
 }
 
+/* config-linux.md: "Currently no flag values are supported." runc warns
+ * and ignores them, crun reads only the domain: kakoi warns and drops them. */
 static int parse_personality(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_personality *p = out;
+	struct kk_strv flags = {0};
+	size_t mark;
+	int r = 0;
 
-	if (kp_enum(ctx, jv, "domain", KP_REQUIRED, &kk_vocab_personality_domain, &p->domain) < 0)
+	if (kp_enum(ctx, jv, "domain", KP_REQUIRED, &kk_vocab_personality_domain, &p->domain) < 0 ||
+	    kp_strv(ctx, jv, "flags", KP_OPTIONAL, &flags) < 0)
 		return -1;
-	return kp_strv(ctx, jv, "flags", KP_OPTIONAL, &p->flags) < 0 ? -1 : 0;
+	mark = kp_push_key(ctx, "flags");
+	for (size_t i = 0; i < flags.n && r == 0; i++) {
+		size_t at = kp_push_index(ctx, i);
+
+		r = kp_warn(ctx, "\"%s\": no personality flags are supported, ignored", flags.v[i]);
+		kp_pop(ctx, at);
+	}
+	kp_pop(ctx, mark);
+	return r;
 }
 
 static int parse_memory_policy(struct kp_ctx *ctx, json_object *jv, void *out)

@@ -10,39 +10,77 @@ static int parse_console_size(struct kp_ctx *ctx, json_object *jv, void *out)
 	return kp_u64(ctx, jv, "width", KP_REQUIRED, &cs->width) < 0 ? -1 : 0;
 }
 
+/* The spec gives umask no range; umask(2) keeps the permission bits, and
+ * runc and crun pass the value through. So does kakoi, with a warning. */
+static int mask_umask(struct kp_ctx *ctx, struct kk_opt_u32 *umask)
+{
+	size_t mark;
+	int r;
+
+	if (!umask->set || umask->value <= 0777)
+		return 0;
+	mark = kp_push_key(ctx, "umask");
+	r = kp_warn(ctx, "%u has bits beyond 0777, used as %#o", umask->value, umask->value & 0777);
+	kp_pop(ctx, mark);
+	umask->value &= 0777;
+	return r;
+}
+
 static int parse_user(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_user *u = out;
 
 	if (kp_u32(ctx, jv, "uid", KP_REQUIRED, &u->uid) < 0 ||
 	    kp_u32(ctx, jv, "gid", KP_REQUIRED, &u->gid) < 0 ||
-	    kp_opt_u32(ctx, jv, "umask", &u->umask) < 0 ||
+	    kp_opt_u32(ctx, jv, "umask", &u->umask) < 0 || mask_umask(ctx, &u->umask) < 0 ||
 	    kp_u32v(ctx, jv, "additionalGids", &u->additional_gids) < 0)
 		return -1;
 	return kp_str(ctx, jv, "username", KP_OPTIONAL, &u->username) < 0 ? -1 : 0;
 }
 
-/* A capability set: names to a bit mask. */
+/* A capability set: names to a bit mask. An unknown name is warned about
+ * and left out (config.md: "MUST be logged as a warning by the runtime and
+ * SHOULD NOT fail"): configs list capabilities of newer kernels. */
 static int cap_item_set(struct kp_ctx *ctx, json_object *jv, const char *key, uint64_t *mask)
 {
 	struct kk_strv names = {0};
+	int r = 0;
 
 	if (kp_strv(ctx, jv, key, KP_OPTIONAL, &names) < 0)
 		return -1;
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; i < names.n && r == 0; i++) {
 		int64_t cap;
 
-		if (kk_vocab_lookup(&kk_vocab_capability, names.v[i], &cap) < 0) {
-			size_t mark = kp_push_key(ctx, key);
-
-			kp_push_index(ctx, i);
-			kp_fail(ctx, "unknown capability \"%s\"", names.v[i]);
-			kp_pop(ctx, mark);
-			return -1;
+		if (kk_vocab_lookup(&kk_vocab_capability, names.v[i], &cap) == 0) {
+			*mask |= UINT64_C(1) << cap;
+			continue;
 		}
-		*mask |= UINT64_C(1) << cap;
+		size_t mark = kp_push_key(ctx, key);
+
+		kp_push_index(ctx, i);
+		r = kp_warn(ctx, "unknown capability \"%s\", ignored", names.v[i]);
+		kp_pop(ctx, mark);
 	}
-	return 0;
+	return r;
+}
+
+/* The kernel raises an ambient capability only when it is also permitted
+ * and inheritable. runc warns and goes on; so does kakoi, at parse time,
+ * so the plan shows the sets the process really gets. crun's default spec
+ * lists ambient capabilities without inheritable ones. */
+static int drop_lone_ambient(struct kp_ctx *ctx, struct kk_capabilities *c)
+{
+	uint64_t lone = c->ambient & ~(c->permitted & c->inheritable);
+	size_t mark = kp_push_key(ctx, "ambient");
+	int r = 0;
+
+	for (int cap = 0; cap < 64 && r == 0; cap++)
+		if (lone & (UINT64_C(1) << cap))
+			r = kp_warn(ctx, "%s is not also permitted and inheritable, ignored",
+				    kk_vocab_name(&kk_vocab_capability, cap));
+	kp_pop(ctx, mark);
+	c->ambient &= ~lone;
+	return r;
 }
 
 static int parse_capabilities(struct kp_ctx *ctx, json_object *jv, void *out)
@@ -52,9 +90,10 @@ static int parse_capabilities(struct kp_ctx *ctx, json_object *jv, void *out)
 	if (cap_item_set(ctx, jv, "bounding", &c->bounding) < 0 ||
 	    cap_item_set(ctx, jv, "effective", &c->effective) < 0 ||
 	    cap_item_set(ctx, jv, "inheritable", &c->inheritable) < 0 ||
-	    cap_item_set(ctx, jv, "permitted", &c->permitted) < 0)
+	    cap_item_set(ctx, jv, "permitted", &c->permitted) < 0 ||
+	    cap_item_set(ctx, jv, "ambient", &c->ambient) < 0)
 		return -1;
-	return cap_item_set(ctx, jv, "ambient", &c->ambient);
+	return drop_lone_ambient(ctx, c);
 }
 
 static int parse_rlimit(struct kp_ctx *ctx, json_object *jv, void *out)

@@ -38,10 +38,33 @@ static int unknown_arch(struct kp_ctx *ctx, size_t i, const char *name)
 	return -1;
 }
 
-/* An array of names from a (non-flag) vocabulary, kept as an int array. */
+/* Whether value is among the first n. */
+static bool seen(const int *archs, size_t n, int value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (archs[i] == value)
+			return true;
+	return false;
+}
+
+static int duplicate_arch(struct kp_ctx *ctx, size_t i, const char *name)
+{
+	size_t mark = kp_push_key(ctx, "architectures");
+	int r;
+
+	kp_push_index(ctx, i);
+	r = kp_warn(ctx, "\"%s\" is listed twice, ignored", name);
+	kp_pop(ctx, mark);
+	return r;
+}
+
+/* An array of names from a (non-flag) vocabulary, kept as an int array. A
+ * name given twice is kept once, with a warning: libseccomp's EEXIST, which
+ * runc and crun ignore (Docker-style profiles list the native one again). */
 static int architectures(struct kp_ctx *ctx, json_object *jv, struct kk_seccomp *s)
 {
 	struct kk_strv names = {0};
+	size_t n = 0;
 	int *archs;
 
 	if (kp_strv(ctx, jv, "architectures", KP_OPTIONAL, &names) < 0)
@@ -56,10 +79,13 @@ static int architectures(struct kp_ctx *ctx, json_object *jv, struct kk_seccomp 
 
 		if (kk_vocab_lookup(&kk_vocab_seccomp_arch, names.v[i], &value) < 0)
 			return unknown_arch(ctx, i, names.v[i]);
-		archs[i] = (int)value;
+		if (!seen(archs, n, (int)value))
+			archs[n++] = (int)value;
+		else if (duplicate_arch(ctx, i, names.v[i]) < 0)
+			return -1;
 	}
 	s->architectures = archs;
-	s->n_architectures = names.n;
+	s->n_architectures = n;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parser/arena.h"
 #include "parser/limits.h"
 #include "parser/utf8.h"
 
@@ -16,6 +17,44 @@ static int fail_with(struct kp_ctx *ctx, enum kk_err_code code, const char *fmt,
 	if (ctx->path_len == 0)
 		return kk_error_set(ctx->err, code, "%s: %s", ctx->doc, msg);
 	return kk_error_set(ctx->err, code, "%s: %s: %s", ctx->doc, ctx->path, msg);
+}
+
+/* The list grows by copying into a larger arena array: it is short
+ * (KK_LIMIT_WARNINGS), and the arena frees everything at once. */
+static int add_warning(struct kp_ctx *ctx, const char *text)
+{
+	const char **grown;
+
+	if (ctx->n_warnings == KK_LIMIT_WARNINGS)
+		return 0;
+	if (ctx->n_warnings == KK_LIMIT_WARNINGS - 1)
+		text = "more warnings were left out";
+	grown = kk_arena_array(ctx->arena, ctx->n_warnings + 1, sizeof(*grown));
+	if (grown == NULL)
+		return kp_oom(ctx);
+	if (ctx->n_warnings > 0)
+		memcpy(grown, ctx->warnings, ctx->n_warnings * sizeof(*grown));
+	grown[ctx->n_warnings++] = kk_arena_strndup(ctx->arena, text, strlen(text));
+	ctx->warnings = grown;
+	return grown[ctx->n_warnings - 1] != NULL ? 0 : kp_oom(ctx);
+}
+
+int kp_warn(struct kp_ctx *ctx, const char *fmt, ...)
+{
+	char text[KK_ERROR_MSG_MAX];
+	size_t used;
+	va_list ap;
+
+	if (ctx->path_len == 0)
+		used = (size_t)snprintf(text, sizeof(text), "%s: ", ctx->doc);
+	else
+		used = (size_t)snprintf(text, sizeof(text), "%s: %s: ", ctx->doc, ctx->path);
+	if (used >= sizeof(text))
+		used = sizeof(text) - 1;
+	va_start(ap, fmt);
+	vsnprintf(text + used, sizeof(text) - used, fmt, ap);
+	va_end(ap);
+	return add_warning(ctx, text);
 }
 
 int kp_fail(struct kp_ctx *ctx, const char *fmt, ...)

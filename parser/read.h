@@ -25,6 +25,9 @@ struct kp_ctx {
 	const char *doc; /* "config.json", "process.json", ... */
 	char path[KP_PATH_MAX];
 	size_t path_len;
+	/* What the spec says to warn about and go on (arena strings). */
+	const char **warnings;
+	size_t n_warnings;
 };
 
 enum kp_presence { KP_OPTIONAL, KP_REQUIRED };
@@ -33,6 +36,10 @@ enum kp_presence { KP_OPTIONAL, KP_REQUIRED };
 int kp_fail(struct kp_ctx *ctx, const char *fmt, ...) KK_PRINTF(2, 3);
 int kp_fail_limit(struct kp_ctx *ctx, const char *fmt, ...) KK_PRINTF(2, 3);
 int kp_oom(struct kp_ctx *ctx);
+/* A warning at the current path, "<doc>: <path>: <message>", kept in the
+ * document (spec.h: warnings) for the runtime to report. Returns 0, or -1
+ * when out of memory. */
+int kp_warn(struct kp_ctx *ctx, const char *fmt, ...) KK_PRINTF(2, 3);
 
 /* Path stack: push returns a mark to pop back to. */
 size_t kp_push_key(struct kp_ctx *ctx, const char *key);

@@ -157,6 +157,9 @@ struct kk_process {
 	const struct kk_io_priority *io_priority;
 	const struct kk_cpu_affinity *exec_cpu_affinity;
 	const struct kk_user *user;
+	/* Of a standalone process document (exec --process): what the spec
+	 * says to warn about and go on, "process.json: <path>: <message>". */
+	struct kk_strv warnings;
 };
 
 struct kk_hook {
@@ -390,6 +393,10 @@ struct kk_spec {
 	const struct kk_hooks *hooks;
 	struct kk_map annotations;
 	const struct kk_linux *linux_; /* `linux` is a predefined macro in GNU C */
+	/* What the spec says to warn about and go on ("MUST be logged as a
+	 * warning ... SHOULD NOT fail"), "config.json: <path>: <message>":
+	 * the runtime reports them at create and `validate` prints them. */
+	struct kk_strv warnings;
 };
 
 /* state.json (runtime.md, "State") */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parser/limits.h"
 #include "parser/parser.h"
 
 /* Parses "MAJOR.MINOR.PATCH[-pre][+build]"; returns MAJOR or -1. */
@@ -184,9 +185,19 @@ static int host_name(struct kp_ctx *ctx, const char *name)
 	return kp_fail(ctx, "is %zu bytes, more than the kernel's 64", strlen(name));
 }
 
+/* A lying parser child could hand over any number of warnings. */
+static int warnings(struct kp_ctx *ctx, const struct kk_strv *w)
+{
+	if (w->n <= KK_LIMIT_WARNINGS)
+		return 0;
+	return kp_fail_limit(ctx, "%zu warnings, more than KK_LIMIT_WARNINGS (%d)", w->n,
+			     KK_LIMIT_WARNINGS);
+}
+
 int kv_spec(struct kp_ctx *ctx, const struct kk_spec *spec)
 {
-	if (KV_AT(ctx, "ociVersion", oci_version(ctx, spec->oci_version, true)) < 0 ||
+	if (warnings(ctx, &spec->warnings) < 0 ||
+	    KV_AT(ctx, "ociVersion", oci_version(ctx, spec->oci_version, true)) < 0 ||
 	    KV_AT(ctx, "hostname", host_name(ctx, spec->hostname)) < 0 ||
 	    KV_AT(ctx, "domainname", host_name(ctx, spec->domainname)) < 0)
 		return -1;
@@ -280,6 +291,8 @@ static int process_objects(struct kp_ctx *ctx, const struct kk_process *p)
 
 int kv_process(struct kp_ctx *ctx, const struct kk_process *p)
 {
+	if (warnings(ctx, &p->warnings) < 0)
+		return -1;
 	if (p->cwd[0] != '/')
 		return KV_AT(ctx, "cwd", kp_fail(ctx, "\"%s\" must be an absolute path", p->cwd));
 	if (p->args.n == 0)

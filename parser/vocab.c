@@ -40,8 +40,11 @@ VOCAB(kk_vocab_namespace, "namespace type", false, {"mount", CLONE_NEWNS}, {"pid
       {"network", CLONE_NEWNET}, {"uts", CLONE_NEWUTS}, {"ipc", CLONE_NEWIPC},
       {"user", CLONE_NEWUSER}, {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME});
 
+/* runc's mountPropagationMapping: the r* forms are the same with MS_REC. */
 VOCAB(kk_vocab_propagation, "propagation", false, {"private", MS_PRIVATE}, {"shared", MS_SHARED},
-      {"slave", MS_SLAVE}, {"unbindable", MS_UNBINDABLE});
+      {"slave", MS_SLAVE}, {"unbindable", MS_UNBINDABLE}, {"rprivate", MS_PRIVATE | MS_REC},
+      {"rshared", MS_SHARED | MS_REC}, {"rslave", MS_SLAVE | MS_REC},
+      {"runbindable", MS_UNBINDABLE | MS_REC});
 
 VOCAB(kk_vocab_seccomp_action, "seccomp action", false, {"SCMP_ACT_KILL", KK_SCMP_ACT_KILL},
       {"SCMP_ACT_KILL_PROCESS", KK_SCMP_ACT_KILL_PROCESS},

@@ -119,13 +119,17 @@ static const struct kk_verb *find_verb(const char *name)
 	return NULL;
 }
 
+/* The verb being run, for its exit status on failure. */
+static const struct kk_verb *verb;
+
 static int run(struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	const struct kk_verb *verb;
 	int at = parse_globals(argc, argv, g, err);
 
 	if (at <= 0)
 		return at;
+	if (kk_cli_log_create(g, err) < 0)
+		return -1;
 	verb = find_verb(argv[at]);
 	if (verb == NULL)
 		return kk_error_set(err, KK_ERR_USAGE, "unknown command \"%s\"; see kakoi --help",
@@ -165,6 +169,10 @@ int main(int argc, char **argv)
 		kk_error_make_printable(&err);
 		fprintf(stderr, "kakoi: %s\n", err.msg);
 		kk_cli_log(g, "error", err.msg);
+		/* runc's exec exits 255 when the process could not be started
+		 * (a usage error is 1): managers read it that way. */
+		if (verb == &kk_verb_exec && err.code != KK_ERR_USAGE)
+			return 255;
 		return 1;
 	}
 	return rc;

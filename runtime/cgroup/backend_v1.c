@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/warn.h"
 #include "runtime/cgroup/cgroup_backend.h"
 
 /* A new v1 cpuset directory starts with empty cpus and mems, and nothing
@@ -78,6 +79,22 @@ static int v1_memory_and_swap(struct cg_writes *w, const struct kk_memory *m, bo
 	return 0;
 }
 
+/* Deprecated, and gone from kernels built without kernel memory
+ * accounting: where the hierarchy has no such file the spec's limit cannot
+ * be set, which is worth a warning, not a refused container. */
+static int v1_kernel_tcp(struct cg_writes *w, int64_t limit, struct kk_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/memory.kmem.tcp.limit_in_bytes", w->cg->h[w->hier].root);
+	if (access(path, F_OK) < 0) {
+		kk_warn("linux.resources.memory.kernelTCP: this kernel has no "
+			"memory.kmem.tcp.limit_in_bytes, ignored");
+		return 0;
+	}
+	return cg_emit_i64(w, CGF_MEMORY_KERNEL_TCP, "memory.kmem.tcp.limit_in_bytes", limit, err);
+}
+
 static int v1_memory(struct cg_writes *w, const struct kk_memory *m, struct kk_error *err)
 {
 	if (v1_memory_and_swap(w, m, memsw_first(w, m), err) < 0)
@@ -89,9 +106,10 @@ static int v1_memory(struct cg_writes *w, const struct kk_memory *m, struct kk_e
 	if (m->swappiness.set && cg_emit_i64(w, CGF_MEMORY_SWAPPINESS, "memory.swappiness",
 					     (int64_t)m->swappiness.value, err) < 0)
 		return -1;
-	if (m->disable_oom_killer.set && m->disable_oom_killer.value)
-		return cg_emit(w, CGF_MEMORY_OOM, 0, "memory.oom_control", "1", err);
-	return 0;
+	if (m->disable_oom_killer.set && m->disable_oom_killer.value &&
+	    cg_emit(w, CGF_MEMORY_OOM, 0, "memory.oom_control", "1", err) < 0)
+		return -1;
+	return m->kernel_tcp.set ? v1_kernel_tcp(w, m->kernel_tcp.value, err) : 0;
 }
 
 static int v1_cpu(struct cg_writes *w, const struct kk_cpu *c, struct kk_error *err)

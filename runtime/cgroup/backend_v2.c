@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/warn.h"
 #include "runtime/cgroup/cgroup_backend.h"
 
 const char *const cg_v2_controllers[] = {
@@ -127,6 +128,10 @@ static int v2_memory(struct cg_writes *w, const struct kk_memory *m, struct kk_e
 	if (m->reservation.set &&
 	    emit_limit(w, CGF_MEMORY_RESERVATION, "memory.low", m->reservation.value, err) < 0)
 		return -1;
+	/* cgroup v2 has no separate TCP memory limit (runc ignores it too). */
+	if (m->kernel_tcp.set)
+		kk_warn("linux.resources.memory.kernelTCP: cgroup v2 has no TCP memory limit, "
+			"ignored");
 	return 0;
 }
 

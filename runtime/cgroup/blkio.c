@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "base/warn.h"
 #include "runtime/cgroup/cgroup_backend.h"
 
 struct throttle_kind {
@@ -134,11 +135,11 @@ int cg_v2_io(struct cg_writes *w, const struct kk_blkio *b, struct kk_error *err
 		const struct kk_blkio_weight_device *d = &b->weight_device[i];
 		char value[96];
 
+		/* v2 has no leaf weight: runc and crun leave it out, so does kakoi. */
 		if (d->leaf_weight.set)
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "linux.resources.blockIO.weightDevice[%zu].leafWeight: "
-					    "not supported on cgroup v2",
-					    i);
+			kk_warn("linux.resources.blockIO.weightDevice[%zu].leafWeight: cgroup v2 "
+				"has no leaf weight, ignored",
+				i);
 		if (!d->weight.set)
 			continue;
 		snprintf(value, sizeof(value), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,

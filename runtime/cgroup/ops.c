@@ -20,6 +20,7 @@ static const char *const field_names[CGF_COUNT] = {
 	[CGF_MEMORY_SWAP] = "memory.swap",
 	[CGF_MEMORY_SWAPPINESS] = "memory.swappiness",
 	[CGF_MEMORY_OOM] = "memory.disableOOMKiller",
+	[CGF_MEMORY_KERNEL_TCP] = "memory.kernelTCP",
 	[CGF_PIDS_LIMIT] = "pids.limit",
 	[CGF_CPU_SHARES] = "cpu.shares",
 	[CGF_CPU_QUOTA] = "cpu.quota",

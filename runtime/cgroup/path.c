@@ -12,8 +12,29 @@
 #include "base/cleanup.h"
 #include "runtime/cgroup/cgroup_backend.h"
 
-/* Every component a plain name: no "", ".", ".." (which would walk out of
- * the hierarchy or alias a parent). */
+/* As runc (LexicallyCleanPath) and the kernel read it: "a//b", "a/./b"
+ * and "a/" name a/b and a. In place; the result starts with "/". */
+static void clean(char *path)
+{
+	char *out = path;
+
+	for (const char *p = path; *p != '\0';) {
+		size_t len = strcspn(p, "/");
+
+		if (len > 0 && !(len == 1 && p[0] == '.')) {
+			*out++ = '/';
+			memmove(out, p, len);
+			out += len;
+		}
+		p += len + (p[len] == '/');
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* Every component a plain name, never "..": it would walk out of the
+ * hierarchy or alias a parent (clean() took "" and "." out). */
 static int check_components(const char *field, const char *path, struct kk_error *err)
 {
 	const char *p = path + 1;
@@ -21,13 +42,9 @@ static int check_components(const char *field, const char *path, struct kk_error
 	for (;;) {
 		size_t len = strcspn(p, "/");
 
-		if (len == 0)
+		if (len == 2 && p[0] == '.' && p[1] == '.')
 			return kk_error_set(err, KK_ERR_INVALID,
-					    "%s: \"%s\" has an empty component", field, path);
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "%s: \"%s\" has a \"%.*s\" component", field, path,
-					    (int)len, p);
+					    "%s: \"%s\" has a \"..\" component", field, path);
 		if (len > 255)
 			return kk_error_set(err, KK_ERR_LIMIT,
 					    "%s: \"%s\" has a component longer than 255 bytes",
@@ -44,12 +61,16 @@ int cg_path_resolve(const char *cgroups_path, const char *id, char **out, struct
 	KK_AUTOFREE char *path = NULL;
 	int n;
 
+	/* runc reads an empty cgroupsPath as none given. */
+	if (cgroups_path != NULL && cgroups_path[0] == '\0')
+		cgroups_path = NULL;
 	if (cgroups_path == NULL)
 		n = asprintf(&path, "%s/%s", KK_CGROUP_PREFIX, id ? id : "");
 	else
-		n = asprintf(&path, "%s%s", cgroups_path[0] == '/' ? "" : "/", cgroups_path);
+		n = asprintf(&path, "/%s", cgroups_path);
 	if (n < 0)
 		return kk_error_sys(err, ENOMEM, "%s", field);
+	clean(path);
 	if (strlen(path) > KK_CGROUP_PATH_MAX)
 		return kk_error_set(err, KK_ERR_LIMIT, "%s: longer than %d bytes", field,
 				    KK_CGROUP_PATH_MAX);

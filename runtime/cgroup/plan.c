@@ -28,8 +28,9 @@ static const struct {
 
 static const char *memory_field(const struct kk_memory *m)
 {
-	/* kernel and kernelTCP are deprecated, useHierarchy and
-	 * checkBeforeUpdate have no file: runc ignores them, so do we. */
+	/* kernel is deprecated, useHierarchy and checkBeforeUpdate have no
+	 * file: runc ignores them, so do we. kernelTCP is written where the
+	 * kernel has the file (v1), warned about elsewhere. */
 	if (m == NULL)
 		return NULL;
 	return m->limit.set		   ? "linux.resources.memory.limit"
@@ -37,6 +38,7 @@ static const char *memory_field(const struct kk_memory *m)
 	       : m->swap.set		   ? "linux.resources.memory.swap"
 	       : m->swappiness.set	   ? "linux.resources.memory.swappiness"
 	       : m->disable_oom_killer.set ? "linux.resources.memory.disableOOMKiller"
+	       : m->kernel_tcp.set	   ? "linux.resources.memory.kernelTCP"
 					   : NULL;
 }
 

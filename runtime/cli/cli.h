@@ -51,6 +51,9 @@ extern const struct kk_verb kk_verb_events;
 
 /* Appends one line to --log (if given) in --log-format. */
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg);
+/* Creates the --log file at start, as runc does, even when nothing is
+ * logged (managers open it to read the runtime's errors). */
+int kk_cli_log_create(const struct kk_globals *g, struct kk_error *err);
 
 /* The runtime options the lifecycle operations take, from the globals. */
 static inline struct kk_runtime_opts kk_cli_runtime(const struct kk_globals *g)

@@ -3,6 +3,7 @@
  *   json: {"level":"error","msg":"...","time":"2026-11-29T09:00:00.000000000Z"}
  *   text: time="..." level=error msg="..." */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -53,6 +54,23 @@ static char *format_line(const struct kk_globals *g, const char *level, const ch
 	return line;
 }
 
+static int open_log(const struct kk_globals *g)
+{
+	return open(g->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+}
+
+int kk_cli_log_create(const struct kk_globals *g, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = -1;
+
+	if (g->log_path == NULL)
+		return 0;
+	fd = open_log(g);
+	if (fd < 0)
+		return kk_error_sys(err, errno, "--log %s", g->log_path);
+	return 0;
+}
+
 void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg)
 {
 	KK_AUTOFREE char *line = NULL;
@@ -63,7 +81,7 @@ void kk_cli_log(const struct kk_globals *g, const char *level, const char *msg)
 	line = format_line(g, level, msg);
 	if (line == NULL)
 		return;
-	fd = open(g->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open_log(g);
 	/* One write on O_APPEND: concurrent kakoi processes never interleave a line. */
 	if (fd >= 0 && write(fd, line, strlen(line)) < 0)
 		return;

@@ -1,6 +1,10 @@
-/* kakoi validate [--bundle DIR | FILE]: check a config through the same
- * isolated path `create` uses, without touching the host. */
+/* kakoi validate [--strict] [--bundle DIR | FILE]: check a config through
+ * the same isolated path `create` uses, without touching the host. The
+ * warnings create would give (what the spec says to warn about and go on)
+ * are printed, one line each with its JSON path; with --strict any of them
+ * fails the check, for CI pipelines that want no config kakoi had to bend. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "base/cleanup.h"
@@ -9,10 +13,24 @@
 #include "runtime/cli/paths.h"
 #include "runtime/loader/loader.h"
 
+/* Printed on stdout, made printable: they quote the config's own text. */
+static void print_warnings(const struct kk_strv *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		struct kk_error line = {0};
+
+		snprintf(line.msg, sizeof(line.msg), "%s", w->v[i]);
+		kk_error_make_printable(&line);
+		printf("warning: %s\n", line.msg);
+	}
+}
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'}, {0}};
+	static const struct option opts[] = {
+		{"bundle", required_argument, NULL, 'b'}, {"strict", no_argument, NULL, 's'}, {0}};
 	const char *bundle = NULL;
+	bool strict = false;
 	KK_AUTOFREE char *path = NULL;
 	KK_AUTODOC const struct kk_spec *spec = NULL;
 	int c;
@@ -20,9 +38,12 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	(void)g;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
-		if (c != 'b')
+		if (c == 's')
+			strict = true;
+		else if (c == 'b')
+			bundle = optarg;
+		else
 			return kk_cli_bad_flag(err, &kk_verb_validate, argv);
-		bundle = optarg;
 	}
 	if (argc - optind > 1 || (bundle && argc - optind == 1))
 		return kk_cli_usage(err, &kk_verb_validate, "give either --bundle or one FILE");
@@ -33,13 +54,18 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	spec = kk_loader_load_config(path, err);
 	if (spec == NULL)
 		return -1;
+	print_warnings(&spec->warnings);
+	if (strict && spec->warnings.n > 0)
+		return kk_error_set(err, KK_ERR_INVALID, "%s: %zu warning%s (--strict)", path,
+				    spec->warnings.n, spec->warnings.n == 1 ? "" : "s");
 	printf("ok\n");
 	return 0;
 }
 
 const struct kk_verb kk_verb_validate = {
 	"validate",
-	"validate [--bundle DIR | FILE]",
-	"check a config.json through the isolated parser; prints ok or the error",
+	"validate [--strict] [--bundle DIR | FILE]",
+	"check a config.json through the isolated parser; prints its warnings, then ok or the "
+	"error (--strict: any warning is an error)",
 	run,
 };

@@ -21,6 +21,7 @@
 #include "runtime/container/container.h"
 #include "runtime/container/internal.h"
 #include "runtime/container/lifecycle_hooks.h"
+#include "runtime/container/mount_sources.h"
 #include "runtime/container/namespaces.h"
 #include "runtime/container/sync.h"
 #include "runtime/loader/loader.h"
@@ -89,6 +90,7 @@ static int load(struct create_job *job, struct kk_error *err)
 	job->spec = kk_loader_parse(KK_DOC_CONFIG, job->config_buf, job->config_len, NULL, err);
 	if (job->spec == NULL)
 		return -1;
+	kk_loader_report(&job->spec->warnings);
 	if (job->spec->process == NULL)
 		return kk_error_set(err, KK_ERR_INVALID, "process: required to create a container");
 	if (resolve_paths(job, err) < 0)
@@ -258,6 +260,12 @@ static int await_created(struct create_job *job, struct kk_ctx *ctx, struct kk_c
 		}
 		if (m.type == KK_MSG_CREATED)
 			return 0;
+		if (m.type == KK_MSG_MOUNT_SOURCES) {
+			kk_closep(&fd);
+			if (kk_mount_sources_send(ctx, err) < 0)
+				return -1;
+			continue;
+		}
 		if (m.type == KK_MSG_HOOKS) {
 			kk_closep(&fd);
 			if (create_runtime_hooks(job, ctx, err) < 0)

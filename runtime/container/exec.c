@@ -95,6 +95,7 @@ static int load_process(struct exec_job *job, struct kk_error *err)
 	job->doc = kk_loader_parse(KK_DOC_PROCESS, buf, len, NULL, err);
 	if (job->doc == NULL)
 		return -1;
+	kk_loader_report(&job->doc->warnings);
 	job->spec.process = job->doc;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/warn.h"
 #include "parser/vocab.h"
 #include "runtime/container/exec_internal.h"
 
@@ -67,8 +68,14 @@ static int build_user(const struct kk_process *base, const struct kk_exec_opts *
 	return 0;
 }
 
-static int build_caps(const struct kk_process *base, const struct kk_exec_opts *opts,
-		      struct kk_exec_process *out, struct kk_error *err)
+/* --cap adds to bounding, effective and permitted only, as runc and crun
+ * do: in the inheritable and ambient sets it would survive the execve of
+ * any program the process runs (CVE-2022-29162). The config's inheritable
+ * set stays the only source of inheritable capabilities. An unknown name
+ * is warned about and dropped (config.md: "MUST be logged as a warning").
+ * Its text is the caller's own, quoted printably. */
+static void build_caps(const struct kk_process *base, const struct kk_exec_opts *opts,
+		       struct kk_exec_process *out)
 {
 	if (base->capabilities != NULL)
 		out->caps = *base->capabilities;
@@ -76,20 +83,17 @@ static int build_caps(const struct kk_process *base, const struct kk_exec_opts *
 		int64_t cap;
 		uint64_t bit;
 
-		if (kk_vocab_lookup(&kk_vocab_capability, opts->caps[i], &cap) < 0)
-			return kk_error_set(err, KK_ERR_USAGE,
-					    "exec: --cap: unknown capability \"%s\"",
-					    opts->caps[i]);
+		if (kk_vocab_lookup(&kk_vocab_capability, opts->caps[i], &cap) < 0) {
+			kk_warn("exec: --cap: unknown capability \"%s\", ignored", opts->caps[i]);
+			continue;
+		}
 		bit = 1ULL << cap;
 		out->caps.bounding |= bit;
 		out->caps.effective |= bit;
-		out->caps.inheritable |= bit;
 		out->caps.permitted |= bit;
-		out->caps.ambient |= bit;
 	}
 	if (base->capabilities != NULL || opts->n_caps > 0)
 		out->p.capabilities = &out->caps;
-	return 0;
 }
 
 int kk_exec_process_build(const struct kk_process *base, const struct kk_exec_opts *opts,
@@ -113,10 +117,10 @@ int kk_exec_process_build(const struct kk_process *base, const struct kk_exec_op
 		out->p.apparmor_profile = opts->apparmor;
 	if (opts->process_label != NULL)
 		out->p.selinux_label = opts->process_label;
-	if (build_env(base, opts, out, err) < 0 || build_user(base, opts, out, err) < 0 ||
-	    build_caps(base, opts, out, err) < 0) {
+	if (build_env(base, opts, out, err) < 0 || build_user(base, opts, out, err) < 0) {
 		kk_exec_process_free(out);
 		return -1;
 	}
+	build_caps(base, opts, out);
 	return 0;
 }

@@ -48,9 +48,38 @@ void kk_hook_session_close(struct kk_hook_session *s)
 	kk_closep(&s->audit_fd);
 }
 
-int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *spec,
-		       enum kk_hook_kind kind, const char *id, const char *bundle, int status,
-		       pid_t pid, struct kk_error *err)
+/* Hooks in the container's namespaces run as the container: never with
+ * CAP_SYS_PTRACE (the init's fds, the audit log, are next to them), an
+ * image's hook as its process, and a hook without env (standard profile)
+ * with the process's environment rather than the runtime's, which may hold
+ * the host's secrets (runc's init runs them with the process's too). The
+ * others, the host operator's, inherit kakoi's. */
+static void confine_for(const struct kk_spec *spec, enum kk_hook_kind kind, const char *rootfs,
+			struct kk_hook_run *run)
+{
+	static const struct kk_process no_process;
+	const struct kk_process *p = spec->process ? spec->process : &no_process;
+	size_t n = 0;
+
+	run->container_ns = kind == KK_HOOK_CREATE_CONTAINER || kind == KK_HOOK_START_CONTAINER;
+	if (run->container_ns) {
+		run->as_process = p;
+		/* createContainer's path resolves in the runtime's view: only a
+		 * file in the rootfs is the image's. */
+		run->image_rootfs = kind == KK_HOOK_CREATE_CONTAINER ? rootfs : NULL;
+		run->inherit_env = p->env;
+		return;
+	}
+	while (environ[n] != NULL)
+		n++;
+	run->inherit_env = (struct kk_strv){(const char *const *)environ, n};
+}
+
+/* rootfs: the container's, for createContainer (NULL: every such hook
+ * counts as the image's). */
+static int run_kind(const struct kk_hook_session *s, const struct kk_spec *spec,
+		    enum kk_hook_kind kind, const char *id, const char *bundle, int status,
+		    pid_t pid, const char *rootfs, struct kk_error *err)
 {
 	/* startContainer runs after pivot_root: the bundle's host path is gone. */
 	const char *cwd = kind == KK_HOOK_START_CONTAINER ? "/" : NULL;
@@ -66,19 +95,23 @@ int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *sp
 				  .policy = s->policy,
 				  .audit_fd = s->audit_fd,
 				  .cwd = cwd,
-				  /* Hooks in the container's namespaces must not reach the
-				   * init's fds (the audit log) through /proc. */
-				  .container_ns = kind == KK_HOOK_CREATE_CONTAINER ||
-						  kind == KK_HOOK_START_CONTAINER,
 				  .keep_going = kind == KK_HOOK_POSTSTOP};
 
 	if (!kk_spec_has_hooks(spec, kind))
 		return 0;
+	confine_for(spec, kind, rootfs, &run);
 	json = kk_state_to_json(&st, err);
 	if (json == NULL)
 		return -1;
 	run.state_json = json;
 	return kk_hooks_run(&spec->hooks->kind[kind], kind, &run, err);
+}
+
+int kk_lifecycle_hooks(const struct kk_hook_session *s, const struct kk_spec *spec,
+		       enum kk_hook_kind kind, const char *id, const char *bundle, int status,
+		       pid_t pid, struct kk_error *err)
+{
+	return run_kind(s, spec, kind, id, bundle, status, pid, NULL, err);
 }
 
 /* In the init, before pivot_root: the runtime runs prestart and
@@ -95,8 +128,8 @@ static int create_hooks_apply(const struct kk_op *op, struct kk_ctx *ctx, struct
 		    kk_msg_expect(ctx->sync_fd, KK_MSG_RESUME, NULL, NULL, err) < 0)
 			return -1;
 	}
-	return kk_lifecycle_hooks(ctx->hooks, spec, KK_HOOK_CREATE_CONTAINER, ctx->id, ctx->bundle,
-				  KK_STATUS_CREATING, getpid(), err);
+	return run_kind(ctx->hooks, spec, KK_HOOK_CREATE_CONTAINER, ctx->id, ctx->bundle,
+			KK_STATUS_CREATING, getpid(), ctx->rootfs, err);
 }
 
 static int start_hooks_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)

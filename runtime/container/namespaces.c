@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/cleanup.h"
 #include "runtime/exec/ctx.h"
@@ -56,6 +57,24 @@ uint64_t kk_ns_clone_flags(const struct kk_spec *spec)
 	return flags;
 }
 
+/* The plan judged the namespace at the path (whose it is: own_ns.c) by its
+ * inode, noted in num2; a path swapped for another namespace since then,
+ * perhaps the host's, is refused rather than joined. */
+static int check_planned(const struct kk_op *op, int fd, struct kk_error *err)
+{
+	struct stat st;
+
+	if (op->num2 == 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return kk_error_sys(err, errno, "stat %s", op->path);
+	if ((uint64_t)st.st_ino != op->num2)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "%s is no longer the %s namespace it was when planned",
+				    op->path, kk_ns_name((int)op->num));
+	return 0;
+}
+
 /* setns by path: the fd is opened at apply time, in the process that joins. */
 static int join_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
@@ -64,6 +83,8 @@ static int join_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_erro
 	(void)ctx;
 	if (fd < 0)
 		return kk_error_sys(err, errno, "open %s", op->path);
+	if (check_planned(op, fd, err) < 0)
+		return -1;
 	if (kk_sys()->setns(fd, (int)op->num) < 0)
 		return kk_error_sys(err, errno, "setns %s namespace %s", kk_ns_name((int)op->num),
 				    op->path);
@@ -102,6 +123,19 @@ static const struct kk_op_type op_unshare_cgroup = {
 	.phase = KK_PHASE_INIT_JOIN,
 	.apply = unshare_apply,
 	.describe = unshare_describe,
+};
+
+static void layer_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	(void)op;
+	snprintf(buf, len, "new mount namespace over the shared one, for kakoi's mounts");
+}
+
+static const struct kk_op_type op_mount_layer = {
+	.name = "unshare",
+	.phase = KK_PHASE_INIT_JOIN,
+	.apply = unshare_apply,
+	.describe = layer_describe,
 };
 
 static const struct kk_op_type op_join = {
@@ -146,6 +180,15 @@ static int check_namespaces(const struct kk_linux *lx, struct kk_error *err)
 static const int join_order[] = {CLONE_NEWUSER,	  CLONE_NEWIPC,	 CLONE_NEWUTS, CLONE_NEWNET,
 				 CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWNS};
 
+/* The inode of the namespace at path now, or 0 when it cannot be read (the
+ * join fails then, or the plan refused what needed it: own_ns.c). */
+static uint64_t planned_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
 static int plan_joins(struct kk_plan *plan, const struct kk_linux *lx, struct kk_error *err)
 {
 	for (size_t k = 0; k < sizeof(join_order) / sizeof(join_order[0]); k++) {
@@ -156,11 +199,32 @@ static int plan_joins(struct kk_plan *plan, const struct kk_linux *lx, struct kk
 
 			if (ns->type != join_order[k] || ns->path == NULL)
 				continue;
+			op.num2 = planned_inode(ns->path);
 			if (kk_plan_add(plan, &op, err) < 0)
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* A mount namespace the clone does not create (none listed: kakoi's, as
+ * the spec says; or one joined by path) is shared with others, often the
+ * host. The rootfs ops mount the rootfs, /proc, /dev and the config's
+ * mounts, make "/" rslave and pivot_root: done there, they would change
+ * the host's mounts and outlive the container (runc leaves them behind).
+ * So once the mount namespace is joined, the init unshares a private one
+ * over it: a copy that starts with the shared namespace's mounts, whose
+ * "/" the rootfs ops make a slave of it (mounts made there later still
+ * reach the container), and which dies with the container, leaving
+ * nothing to undo. */
+static int plan_mount_layer(struct kk_plan *plan, const struct kk_linux *lx, struct kk_error *err)
+{
+	struct kk_op op = {.type = &op_mount_layer, .num = CLONE_NEWNS};
+
+	for (size_t i = 0; i < lx->n_namespaces; i++)
+		if (lx->namespaces[i].type == CLONE_NEWNS && lx->namespaces[i].path == NULL)
+			return 0;
+	return kk_plan_add(plan, &op, err);
 }
 
 int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
@@ -189,5 +253,5 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 		    kk_plan_add(plan, &op, err) < 0)
 			return -1;
 	}
-	return 0;
+	return plan_mount_layer(plan, lx, err);
 }

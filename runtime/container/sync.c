@@ -10,9 +10,15 @@
 #include <unistd.h>
 
 static const char *const msg_names[KK_MSG_TYPE_LAST] = {
-	[KK_MSG_GO] = "go",	      [KK_MSG_CREATED] = "created", [KK_MSG_ERROR] = "error",
-	[KK_MSG_CONSOLE] = "console", [KK_MSG_START] = "start",	    [KK_MSG_HOOKS] = "hooks",
+	[KK_MSG_GO] = "go",
+	[KK_MSG_CREATED] = "created",
+	[KK_MSG_ERROR] = "error",
+	[KK_MSG_CONSOLE] = "console",
+	[KK_MSG_START] = "start",
+	[KK_MSG_HOOKS] = "hooks",
 	[KK_MSG_RESUME] = "resume",
+	[KK_MSG_MOUNT_SOURCES] = "mount-sources",
+	[KK_MSG_MOUNT_SOURCE] = "mount-source",
 };
 
 static int send_msg(int sock, const struct kk_msg *m, int fd)

@@ -11,14 +11,16 @@
 #include "base/error.h"
 
 enum kk_msg_type {
-	KK_MSG_GO = 1,	  /* runtime -> init: the host side is ready, set up the container */
-	KK_MSG_CREATED,	  /* init -> runtime: waiting for start */
-	KK_MSG_ERROR,	  /* init -> runtime or start: a step failed (code, errno, text) */
-	KK_MSG_CONSOLE,	  /* init -> runtime: the pty master, as SCM_RIGHTS */
-	KK_MSG_START,	  /* start -> init: exec the process */
-	KK_MSG_HOOKS,	  /* init -> runtime: rootfs ready, run prestart/createRuntime */
-	KK_MSG_RESUME,	  /* runtime -> init: the hooks succeeded, go on */
-	KK_MSG_TYPE_LAST, /* not a message */
+	KK_MSG_GO = 1,	      /* runtime -> init: the host side is ready, set up the container */
+	KK_MSG_CREATED,	      /* init -> runtime: waiting for start */
+	KK_MSG_ERROR,	      /* init -> runtime or start: a step failed (code, errno, text) */
+	KK_MSG_CONSOLE,	      /* init -> runtime: the pty master, as SCM_RIGHTS */
+	KK_MSG_START,	      /* start -> init: exec the process */
+	KK_MSG_HOOKS,	      /* init -> runtime: rootfs ready, run prestart/createRuntime */
+	KK_MSG_RESUME,	      /* runtime -> init: the hooks succeeded, go on */
+	KK_MSG_MOUNT_SOURCES, /* init -> runtime: open the bind sources (user namespace) */
+	KK_MSG_MOUNT_SOURCE,  /* runtime -> init: one bind source, O_PATH, as SCM_RIGHTS */
+	KK_MSG_TYPE_LAST,     /* not a message */
 };
 
 #define KK_MSG_MAGIC 0x6b6b6d67u /* "kkmg" */

@@ -43,9 +43,15 @@ struct kk_ctx {
 	int rootfs_fd;	     /* O_PATH fd of the rootfs, opened by the first rootfs op */
 	int console_sock_fd; /* connected --console-socket, or -1 */
 	int seccomp_sock_fd; /* connected to linux.seccomp.listenerPath, or -1 */
+	int *mount_sources;  /* bind sources the runtime opened, by mount index (-1: none) */
 	const struct kk_hook_session *hooks; /* policy and audit log, when there are hooks */
 	char exec_path[PATH_MAX]; /* resolved in init-created, executed in init-process */
 	char home[PATH_MAX];	  /* HOME when process.env has none, from init-created */
+	bool cwd_pending;	  /* the chdir as root was refused: again as the user */
+	/* execve's arguments, built before the seccomp filter so that after it
+	 * nothing but execve runs (no allocation, no syscall the profile may
+	 * deny). */
+	char **exec_argv, **exec_envp;
 };
 
 #define KK_CTX_INIT                                                                                \

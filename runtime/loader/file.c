@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "parser/limits.h"
 #include "runtime/loader/loader.h"
 
@@ -53,6 +54,12 @@ int kk_loader_read_file(const char *path, char **buf, size_t *len, struct kk_err
 		return -1;
 	*buf = kk_steal_ptr(&data);
 	return 0;
+}
+
+void kk_loader_report(const struct kk_strv *warnings)
+{
+	for (size_t i = 0; i < warnings->n; i++)
+		kk_warn("%s", warnings->v[i]);
 }
 
 const struct kk_spec *kk_loader_load_config(const char *config_path, struct kk_error *err)

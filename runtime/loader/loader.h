@@ -41,6 +41,10 @@ int kk_loader_read_file(const char *path, char **buf, size_t *len, struct kk_err
 /* Reads and parses, in isolation, <bundle>/config.json. */
 const struct kk_spec *kk_loader_load_config(const char *config_path, struct kk_error *err);
 
+/* Reports each of a document's warnings (spec.h: what the parser found
+ * that the spec says to warn about and go on) through kk_warn. */
+void kk_loader_report(const struct kk_strv *warnings);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,12 @@
 /* process.capabilities with libcap. The bounding set is cut before the user
  * change, while CAP_SETPCAP is still held; the other four sets are set
  * after it (PR_SET_KEEPCAPS kept the permitted set across setuid). An
- * absent process.capabilities means five empty sets, as with runc. */
+ * absent process.capabilities means five empty sets, as with runc.
+ *
+ * A seccomp filter loaded without no_new_privs needs CAP_SYS_ADMIN. When
+ * the process is not to have it, the sets are set with it held, and one
+ * capset after the filter (capabilities-release) drops it: the fewest
+ * syscalls the profile must allow between the filter and execve. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/capability.h>
@@ -97,18 +102,18 @@ static int set_ambient(uint64_t mask, struct kk_error *err)
 	return 0;
 }
 
-static int set_sets(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+/* One capset. `held` is added to permitted and effective: CAP_SYS_ADMIN,
+ * while a seccomp filter is still to be loaded without no_new_privs. */
+static int capset_to(const struct kk_capabilities *caps, uint64_t held, struct kk_error *err)
 {
-	const struct kk_capabilities *caps = caps_of(op);
 	cap_t c = cap_init();
 	int r;
 
-	(void)ctx;
 	if (c == NULL)
 		return kk_error_sys(err, errno, "process.capabilities: cap_init");
-	r = set_flag(c, CAP_PERMITTED, caps->permitted);
+	r = set_flag(c, CAP_PERMITTED, caps->permitted | held);
 	if (r == 0)
-		r = set_flag(c, CAP_EFFECTIVE, caps->effective);
+		r = set_flag(c, CAP_EFFECTIVE, caps->effective | held);
 	if (r == 0)
 		r = set_flag(c, CAP_INHERITABLE, caps->inheritable);
 	if (r == 0)
@@ -118,7 +123,30 @@ static int set_sets(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error 
 		return kk_error_sys(err, errno,
 				    "process.capabilities: setting permitted, effective and "
 				    "inheritable");
+	return 0;
+}
+
+static int set_sets(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const struct kk_capabilities *caps = caps_of(op);
+
+	(void)ctx;
+	if (capset_to(caps, op->num, err) < 0)
+		return -1;
 	return set_ambient(caps->ambient, err);
+}
+
+/* After the filter: the one syscall between it and execve. */
+static int release(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	(void)ctx;
+	if (capset_to(caps_of(op), 0, err) < 0) {
+		kk_error_prefix(err, "after the seccomp filter (noNewPrivileges is false, so the "
+				     "filter was loaded with CAP_SYS_ADMIN, dropped now; the "
+				     "profile must allow capset)");
+		return -1;
+	}
+	return 0;
 }
 
 static void describe_bounding(const struct kk_op *op, char *buf, size_t len)
@@ -138,8 +166,14 @@ static void describe_sets(const struct kk_op *op, char *buf, size_t len)
 	kk_proc_caps_format(c->permitted, prm, sizeof(prm));
 	kk_proc_caps_format(c->inheritable, inh, sizeof(inh));
 	kk_proc_caps_format(c->ambient, amb, sizeof(amb));
-	snprintf(buf, len, "capabilities effective=%s permitted=%s inheritable=%s ambient=%s", eff,
-		 prm, inh, amb);
+	snprintf(buf, len, "capabilities effective=%s permitted=%s inheritable=%s ambient=%s%s",
+		 eff, prm, inh, amb, op->num ? " (CAP_SYS_ADMIN held for the seccomp filter)" : "");
+}
+
+static void describe_release(const struct kk_op *op, char *buf, size_t len)
+{
+	(void)op;
+	snprintf(buf, len, "capabilities: drop CAP_SYS_ADMIN held for the seccomp filter");
 }
 
 static const struct kk_op_type bounding_op = {
@@ -156,6 +190,13 @@ static const struct kk_op_type sets_op = {
 	.describe = describe_sets,
 };
 
+static const struct kk_op_type release_op = {
+	.name = "capabilities-release",
+	.phase = KK_PHASE_INIT_PROCESS,
+	.apply = release,
+	.describe = describe_release,
+};
+
 int kk_proc_plan_cap_bounding(struct kk_plan *plan, const struct kk_process *p,
 			      struct kk_error *err)
 {
@@ -164,9 +205,28 @@ int kk_proc_plan_cap_bounding(struct kk_plan *plan, const struct kk_process *p,
 	return kk_plan_add(plan, &op, err);
 }
 
-int kk_proc_plan_caps(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
+bool kk_proc_caps_lack_admin(const struct kk_process *p)
+{
+	const struct kk_capabilities *c = p->capabilities != NULL ? p->capabilities : &no_caps;
+	uint64_t admin = UINT64_C(1) << CAP_SYS_ADMIN;
+
+	return (c->permitted & c->effective & admin) == 0;
+}
+
+int kk_proc_plan_caps(struct kk_plan *plan, const struct kk_process *p, bool hold_admin,
+		      struct kk_error *err)
 {
 	struct kk_op op = {.type = &sets_op, .ref = p};
+
+	if (hold_admin)
+		op.num = UINT64_C(1) << CAP_SYS_ADMIN;
+	return kk_plan_add(plan, &op, err);
+}
+
+int kk_proc_plan_caps_release(struct kk_plan *plan, const struct kk_process *p,
+			      struct kk_error *err)
+{
+	struct kk_op op = {.type = &release_op, .ref = p};
 
 	return kk_plan_add(plan, &op, err);
 }

@@ -1,6 +1,7 @@
 /* The last op: execve of the executable resolved at create, with
  * process.args and process.env (plus the HOME the lookup found in the
- * container's passwd file when the env has none, as runc does). On failure the message is runc's
+ * container's passwd file when the env has none, as runc does), built by
+ * exec-args before the seccomp filter. On failure the message is runc's
  * ("exec /bin/app: exec format error"). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,22 +35,31 @@ static bool has_home(const struct kk_strv *env)
 	return false;
 }
 
-static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+/* Everything execve needs, made before the seccomp filter. The arrays
+ * live until execve replaces the process (or the init exits on failure). */
+static int prepare(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	const struct kk_process *p = op->ref;
 	KK_AUTOFREE char **argv = argv_of(&p->args, 0);
 	KK_AUTOFREE char **envp = argv_of(&p->env, 1);
-	const char *path = ctx->exec_path[0] != '\0' ? ctx->exec_path : p->args.v[0];
-	char home[sizeof(ctx->home) + 5];
 
-	if (argv == NULL || envp == NULL)
-		return kk_error_sys(err, ENOMEM, "exec %s", path);
-	if (!has_home(&p->env) && ctx->home[0] != '\0') {
-		snprintf(home, sizeof(home), "HOME=%s", ctx->home);
-		envp[p->env.n] = home;
-	}
+	if (argv == NULL || envp == NULL ||
+	    (!has_home(&p->env) && ctx->home[0] != '\0' &&
+	     asprintf(&envp[p->env.n], "HOME=%s", ctx->home) < 0))
+		return kk_error_sys(err, ENOMEM, "exec %s", p->args.v[0]);
+	ctx->exec_argv = kk_steal_ptr(&argv);
+	ctx->exec_envp = kk_steal_ptr(&envp);
+	return 0;
+}
+
+/* After the filter: execve and nothing else, unless it fails. */
+static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const struct kk_process *p = op->ref;
+	const char *path = ctx->exec_path[0] != '\0' ? ctx->exec_path : p->args.v[0];
+
 	do
-		execve(path, argv, envp);
+		execve(path, ctx->exec_argv, ctx->exec_envp);
 	while (errno == EINTR);
 	return kk_proc_go_error(err, errno, "exec %s", path);
 }
@@ -61,12 +71,33 @@ static void describe(const struct kk_op *op, char *buf, size_t len)
 	snprintf(buf, len, "execve %s (%zu args, %zu env)", p->args.v[0], p->args.n, p->env.n);
 }
 
+static void describe_prepare(const struct kk_op *op, char *buf, size_t len)
+{
+	const struct kk_process *p = op->ref;
+
+	snprintf(buf, len, "execve arguments for %s, before any filter", p->args.v[0]);
+}
+
+static const struct kk_op_type exec_args_op = {
+	.name = "exec-args",
+	.phase = KK_PHASE_INIT_PROCESS,
+	.apply = prepare,
+	.describe = describe_prepare,
+};
+
 static const struct kk_op_type exec_op = {
 	.name = "exec",
 	.phase = KK_PHASE_INIT_PROCESS,
 	.apply = apply,
 	.describe = describe,
 };
+
+int kk_proc_plan_exec_args(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
+{
+	struct kk_op op = {.type = &exec_args_op, .ref = p};
+
+	return kk_plan_add(plan, &op, err);
+}
 
 int kk_proc_plan_exec(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err)
 {

@@ -1,9 +1,14 @@
 /* The order of the process ops. The order is the contract (process.h):
  * checks and rlimits at create (a refused limit fails create, as with runc);
- * after start the labels while still root, the
- * bounding set while CAP_SETPCAP is held, the user change with capabilities
- * kept, the final capability sets, no_new_privs, and seccomp as late as it
- * can be loaded; then fds, cwd and execve. */
+ * after start the labels while still root, the cwd (as root first, as
+ * runc), the bounding set while CAP_SETPCAP is held, the user change with
+ * capabilities kept, the final capability sets, no_new_privs, every fd
+ * marked close-on-exec, execve's arguments, and then the seccomp filter:
+ * the last thing before execve, so a profile that denies what it does not
+ * list (close_range, getcwd, capset...) constrains the process, not kakoi's
+ * setup. Without no_new_privs the filter needs CAP_SYS_ADMIN to load; a
+ * process that is not to keep it holds it until one capset after the
+ * filter (capabilities-release). */
 #define _GNU_SOURCE
 #include "runtime/process/process.h"
 
@@ -18,13 +23,47 @@ static int plan_created(struct kk_plan *plan, const struct kk_process *p, struct
 	return kk_proc_plan_rlimits(plan, p, err);
 }
 
-/* Loading a filter needs either no_new_privs or CAP_SYS_ADMIN: with
- * no_new_privs it goes last, so the filter need not allow the setup's own
- * syscalls; without, it must precede the capability drop. */
+/* Loading a filter without no_new_privs needs CAP_SYS_ADMIN. */
+static bool holds_admin_for_filter(const struct kk_spec *spec)
+{
+	const struct kk_process *p = spec->process;
+
+	return spec->linux_ != NULL && spec->linux_->seccomp != NULL && !p->no_new_privileges &&
+	       kk_proc_caps_lack_admin(p);
+}
+
+static int plan_identity(struct kk_plan *plan, const struct kk_process *p, bool hold_admin,
+			 struct kk_error *err)
+{
+	if (kk_proc_plan_chdir(plan, p, err) < 0 || kk_proc_plan_cap_bounding(plan, p, err) < 0 ||
+	    kk_proc_plan_identity(plan, p, err) < 0 || kk_proc_plan_chdir_again(plan, p, err) < 0 ||
+	    kk_proc_plan_caps(plan, p, hold_admin, err) < 0 || kk_proc_plan_nnp(plan, p, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* After the filter the init can report nothing (the profile may deny the
+ * write to the runtime too): a profile that denies the capset kakoi must
+ * make after it is refused now, naming why. runc cannot run it either: it
+ * makes all of its setup after such a filter. */
+static int check_release(const struct kk_spec *spec, struct kk_error *err)
+{
+	if (kk_proc_seccomp_allows(spec->linux_->seccomp, "capset"))
+		return 0;
+	return kk_error_set(err, KK_ERR_INVALID,
+			    "linux.seccomp: the profile denies capset, which must follow the "
+			    "filter when process.noNewPrivileges is false (the filter is loaded "
+			    "holding CAP_SYS_ADMIN, the process does not keep it): allow capset "
+			    "or set noNewPrivileges");
+}
+
 static int plan_started(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
 {
 	const struct kk_process *p = spec->process;
-	bool nnp = p->no_new_privileges;
+	bool hold_admin = holds_admin_for_filter(spec);
+
+	if (hold_admin && check_release(spec, err) < 0)
+		return -1;
 
 	/* Scheduler and I/O priority while CAP_SYS_NICE / CAP_SYS_ADMIN last;
 	 * personality before any filter could refuse it. */
@@ -33,15 +72,10 @@ static int plan_started(struct kk_plan *plan, const struct kk_spec *spec, struct
 	    kk_proc_plan_personality(plan, spec, err) < 0 ||
 	    kk_proc_plan_keyring(plan, spec, err) < 0 || kk_proc_plan_lsm(plan, p, err) < 0)
 		return -1;
-	if (!nnp && kk_proc_plan_seccomp(plan, spec, err) < 0)
+	if (plan_identity(plan, p, hold_admin, err) < 0 || kk_proc_plan_fds(plan, err) < 0 ||
+	    kk_proc_plan_exec_args(plan, p, err) < 0 || kk_proc_plan_seccomp(plan, spec, err) < 0)
 		return -1;
-	if (kk_proc_plan_cap_bounding(plan, p, err) < 0 ||
-	    kk_proc_plan_identity(plan, p, err) < 0 || kk_proc_plan_caps(plan, p, err) < 0 ||
-	    kk_proc_plan_nnp(plan, p, err) < 0)
-		return -1;
-	if (nnp && kk_proc_plan_seccomp(plan, spec, err) < 0)
-		return -1;
-	if (kk_proc_plan_fds(plan, err) < 0 || kk_proc_plan_chdir(plan, p, err) < 0)
+	if (hold_admin && kk_proc_plan_caps_release(plan, p, err) < 0)
 		return -1;
 	return kk_proc_plan_exec(plan, p, err);
 }

@@ -3,6 +3,7 @@
 #ifndef KK_RUNTIME_PROCESS_OPS_H
 #define KK_RUNTIME_PROCESS_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,14 @@ int kk_proc_plan_lsm(struct kk_plan *plan, const struct kk_process *p, struct kk
 int kk_proc_plan_cap_bounding(struct kk_plan *plan, const struct kk_process *p,
 			      struct kk_error *err);
 int kk_proc_plan_identity(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
-int kk_proc_plan_caps(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
+/* hold_admin: CAP_SYS_ADMIN stays permitted and effective for the seccomp
+ * filter, until capabilities-release right after it. */
+int kk_proc_plan_caps(struct kk_plan *plan, const struct kk_process *p, bool hold_admin,
+		      struct kk_error *err);
+int kk_proc_plan_caps_release(struct kk_plan *plan, const struct kk_process *p,
+			      struct kk_error *err);
+/* The process is not to have CAP_SYS_ADMIN permitted and effective. */
+bool kk_proc_caps_lack_admin(const struct kk_process *p);
 int kk_proc_plan_nnp(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
 /* Also adds the host-prepare op connecting to listenerPath when a rule
  * uses SCMP_ACT_NOTIFY. Refuses what this libseccomp cannot do. */
@@ -37,6 +45,9 @@ int kk_proc_plan_personality(struct kk_plan *plan, const struct kk_spec *spec,
 			     struct kk_error *err);
 int kk_proc_plan_fds(struct kk_plan *plan, struct kk_error *err);
 int kk_proc_plan_chdir(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
+int kk_proc_plan_chdir_again(struct kk_plan *plan, const struct kk_process *p,
+			     struct kk_error *err);
+int kk_proc_plan_exec_args(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
 int kk_proc_plan_exec(struct kk_plan *plan, const struct kk_process *p, struct kk_error *err);
 
 /* Writes text to a /proc (or /sys) file through the syscall seam. On
@@ -53,6 +64,9 @@ int kk_proc_go_error(struct kk_error *err, int errnum, const char *fmt, ...) KK_
 
 /* "CAP_CHOWN,CAP_KILL" (or "none") into buf. */
 void kk_proc_caps_format(uint64_t mask, char *buf, size_t len);
+
+/* Whether the profile lets the syscall through (without running it). */
+bool kk_proc_seccomp_allows(const struct kk_seccomp *s, const char *name);
 
 /* The host-prepare op connecting to linux.seccomp.listenerPath. */
 int kk_proc_plan_seccomp_listener(struct kk_plan *plan, const struct kk_seccomp *s,

@@ -304,6 +304,27 @@ static int check(const struct kk_seccomp *s, struct kk_error *err)
 	return 0;
 }
 
+static bool allowing(int action)
+{
+	return action == KK_SCMP_ACT_ALLOW || action == KK_SCMP_ACT_LOG;
+}
+
+/* The last rule naming the syscall decides, as in libseccomp (a later rule
+ * for the same syscall and no arguments replaces an earlier one); a rule
+ * with argument conditions counts as allowing, which is what real
+ * profiles' conditions are for. */
+bool kk_proc_seccomp_allows(const struct kk_seccomp *s, const char *name)
+{
+	bool allowed = allowing(s->default_action);
+
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		for (size_t j = 0; j < s->syscalls[i].names.n; j++)
+			if (strcmp(s->syscalls[i].names.v[j], name) == 0)
+				allowed = allowing(s->syscalls[i].action) ||
+					  s->syscalls[i].n_args > 0;
+	return allowed;
+}
+
 int kk_proc_plan_seccomp(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
 {
 	const struct kk_seccomp *s = spec->linux_ != NULL ? spec->linux_->seccomp : NULL;

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,15 +72,19 @@ static int bind_device(const struct kk_device *d, const char *path, struct kk_ct
 	return 0;
 }
 
+/* The node goes where path leads inside the rootfs: a dangling link is
+ * followed there, missing parents are created (runc's securejoin). */
 static int make_node(const struct kk_device *d, const char *path, struct kk_ctx *ctx,
 		     struct kk_error *err)
 {
 	const char *base;
-	KK_AUTOCLOSE int parent = kk_rootfs_open_parent(ctx->rootfs_fd, path, &base, err);
+	char real[PATH_MAX];
+	KK_AUTOCLOSE int parent = -1;
 	mode_t old;
 	int r, saved;
 
-	if (parent < 0)
+	if (kk_rootfs_follow(ctx->rootfs_fd, path, real, err) < 0 ||
+	    (parent = kk_rootfs_open_parent(ctx->rootfs_fd, real, &base, err)) < 0)
 		return -1;
 	/* The configured mode exactly, not masked by the init's umask. */
 	old = umask(0);
@@ -160,7 +165,9 @@ static int add_device(struct kk_plan *plan, const struct kk_device *d, const cha
 	return kk_plan_add(plan, &op, err);
 }
 
-/* Cleaned paths of linux.devices, each refused unless inside /dev. */
+/* Cleaned paths of linux.devices. The spec lets a device be anywhere in
+ * the container ("MAY be anywhere"): it is made inside the rootfs like any
+ * other path. Only the root itself names no file (runc refuses it too). */
 static int device_paths(struct kk_plan *plan, const struct kk_linux *l, const char **paths,
 			struct kk_error *err)
 {
@@ -168,10 +175,11 @@ static int device_paths(struct kk_plan *plan, const struct kk_linux *l, const ch
 		paths[i] = kk_rootfs_clean(plan, l->devices[i].path, err);
 		if (paths[i] == NULL)
 			return -1;
-		if (l->devices[i].path[0] != '/' || strncmp(paths[i], "/dev/", 5) != 0)
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "linux.devices[%zu].path: \"%s\" is not inside /dev", i,
-					    l->devices[i].path);
+		if (l->devices[i].path[0] != '/' || strcmp(paths[i], "/") == 0)
+			return kk_error_set(
+				err, KK_ERR_INVALID,
+				"linux.devices[%zu].path: \"%s\" is not a valid device path", i,
+				l->devices[i].path);
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* hostname and domainname, set in the container's uts namespace. Without
- * one they would change the host's names, so the plan refuses them, as
- * runc's validator does. */
+ * one (or with a path to the host's) they would change the host's names,
+ * so the plan refuses them, as runc's validator does for a missing one. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -43,13 +43,15 @@ static int plan_name(struct kk_plan *plan, const struct kk_spec *spec, const cha
 		     uint64_t which, struct kk_error *err)
 {
 	struct kk_op op = {.type = &name_op, .path = name, .num = which};
+	char whose[KK_OWN_NS_WHY_MAX];
 
 	if (name == NULL || name[0] == '\0')
 		return 0;
-	if (!kk_rootfs_has_ns(spec, CLONE_NEWUTS))
+	if (!kk_rootfs_own_ns(spec, CLONE_NEWUTS, whose, sizeof(whose)))
 		return kk_error_set(err, KK_ERR_INVALID,
-				    "%s: unable to set the %s without a private UTS namespace",
-				    fields[which], fields[which]);
+				    "%s: unable to set the %s without a private UTS namespace%s%s",
+				    fields[which], fields[which], whose[0] != '\0' ? ": " : "",
+				    whose);
 	return kk_plan_add(plan, &op, err);
 }
 

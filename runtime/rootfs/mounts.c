@@ -78,35 +78,58 @@ static int mount_fs(const struct kk_mount *m, const char *dest, const struct kk_
 }
 
 /* runc: a relative bind source is relative to the bundle. */
-static int bind_source(const struct kk_mount *m, struct kk_ctx *ctx, char *buf, size_t len,
-		       struct kk_error *err)
+int kk_rootfs_bind_source(const struct kk_mount *m, size_t index, const char *bundle, char *buf,
+			  size_t len, struct kk_error *err)
 {
-	int n = m->source[0] == '/' || ctx->bundle == NULL
-			? snprintf(buf, len, "%s", m->source)
-			: snprintf(buf, len, "%s/%s", ctx->bundle, m->source);
+	struct kk_mount_opts o;
+	int n;
 
+	if (kk_rootfs_mount_opts(m, index, &o, err) < 0)
+		return -1;
+	if (!o.bind || m->source == NULL)
+		return 0;
+	n = m->source[0] == '/' || bundle == NULL ? snprintf(buf, len, "%s", m->source)
+						  : snprintf(buf, len, "%s/%s", bundle, m->source);
 	if (n < 0 || (size_t)n >= len)
 		return kk_error_set(err, KK_ERR_LIMIT, "source: longer than %zu bytes", len - 1);
-	return 0;
+	return 1;
 }
 
-static int mount_bind(const struct kk_mount *m, const char *dest, const struct kk_mount_opts *o,
-		      struct kk_ctx *ctx, struct kk_error *err)
+/* In a user namespace the runtime opened the source (host root can read
+ * what the container's root may not): the bind then reads from that fd,
+ * closed once used so no host fd outlives the mount. */
+static int take_source_fd(struct kk_ctx *ctx, size_t index)
+{
+	int fd;
+
+	if (ctx->mount_sources == NULL || ctx->mount_sources[index] < 0)
+		return -1;
+	fd = ctx->mount_sources[index];
+	ctx->mount_sources[index] = -1;
+	return fd;
+}
+
+static int mount_bind(const struct kk_mount *m, size_t index, const char *dest,
+		      const struct kk_mount_opts *o, struct kk_ctx *ctx, struct kk_error *err)
 {
 	unsigned long extra = o->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
+	KK_AUTOCLOSE int src_fd = take_source_fd(ctx, index);
 	KK_AUTOCLOSE int fd = -1;
-	char source[PATH_MAX], target[KK_FD_PATH_MAX];
+	char source[PATH_MAX], target[KK_FD_PATH_MAX], from[KK_FD_PATH_MAX];
 	struct stat st;
 
-	if (bind_source(m, ctx, source, sizeof(source), err) < 0)
+	if (kk_rootfs_bind_source(m, index, ctx->bundle, source, sizeof(source), err) < 0)
 		return -1;
-	if (stat(source, &st) < 0)
+	if (src_fd >= 0 ? fstat(src_fd, &st) < 0 : stat(source, &st) < 0)
 		return kk_error_sys(err, errno, "source: stat %s", source);
 	fd = kk_rootfs_mount_target(ctx->rootfs_fd, dest, !S_ISDIR(st.st_mode), err);
 	if (fd < 0)
 		return -1;
 	kk_rootfs_fd_path(fd, target);
-	if (kk_sys()->mount(source, target, NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
+	if (src_fd >= 0)
+		kk_rootfs_fd_path(src_fd, from);
+	if (kk_sys()->mount(src_fd >= 0 ? from : source, target, NULL,
+			    o->flags & (MS_BIND | MS_REC), NULL) < 0)
 		return kk_error_sys(err, errno, "bind %s on %s", source, dest);
 	/* A bind ignores every other flag: they take a remount of the new mount. */
 	if (extra != 0 && kk_rootfs_remount_bind(ctx->rootfs_fd, dest, extra, err) < 0)
@@ -124,7 +147,8 @@ static int mount_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_err
 		return -1;
 	if (!o.bind && is(m->type, "cgroup"))
 		return kk_rootfs_mount_cgroup(ctx, (size_t)op->num, op->path, &o, err);
-	r = o.bind ? mount_bind(m, op->path, &o, ctx, err) : mount_fs(m, op->path, &o, ctx, err);
+	r = o.bind ? mount_bind(m, (size_t)op->num, op->path, &o, ctx, err)
+		   : mount_fs(m, op->path, &o, ctx, err);
 	for (size_t i = 0; i < o.n_propagation && r == 0; i++)
 		r = kk_rootfs_mount_on(ctx->rootfs_fd, op->path, NULL, NULL, o.propagation[i], NULL,
 				       err);

@@ -217,14 +217,68 @@ int kk_rootfs_open_parent(int root_fd, const char *path, const char **base, stru
 	return kk_rootfs_mkdir_all(root_fd, dir, 0755, err);
 }
 
-/* O_EXCL never follows a symlink: an existing entry of any kind is left
- * alone and the reopen below decides. */
+/* One step of kk_rootfs_follow: sets *linked when path's last component
+ * is a symlink, and rewrites path to "<dir>/<target>" (an absolute target
+ * from the root). A missing parent or entry is no link. */
+static int follow_once(int root_fd, char *path, bool *linked, struct kk_error *err)
+{
+	char *slash = strrchr(path, '/'), link[PATH_MAX], next[PATH_MAX];
+	KK_AUTOCLOSE int parent = -1;
+	ssize_t n;
+
+	*linked = false;
+	if (slash == NULL || slash[1] == '\0')
+		return 0;
+	*slash = '\0';
+	parent = open_in_root(root_fd, path, O_PATH | O_DIRECTORY,
+			      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	*slash = '/';
+	if (parent < 0)
+		return errno == ENOENT ? 0
+				       : kk_error_sys(err, errno, "open %s in the rootfs", path);
+	n = readlinkat(parent, slash + 1, link, sizeof(link) - 1);
+	if (n < 0)
+		return errno == EINVAL || errno == ENOENT
+			       ? 0
+			       : kk_error_sys(err, errno, "readlink %s in the rootfs", path);
+	link[n] = '\0';
+	*slash = '\0';
+	if (snprintf(next, sizeof(next), "%s/%s", link[0] == '/' ? "" : path, link) >=
+		    (int)sizeof(next) ||
+	    clean_path(next, path, PATH_MAX) < 0)
+		return kk_error_set(err, KK_ERR_LIMIT, "%s: longer than %d bytes", link, PATH_MAX);
+	*linked = true;
+	return 0;
+}
+
+int kk_rootfs_follow(int root_fd, const char *path, char *out, struct kk_error *err)
+{
+	if (clean_path(path, out, PATH_MAX) < 0)
+		return kk_error_set(err, KK_ERR_LIMIT, "%s: longer than %d bytes", path, PATH_MAX);
+	for (int links = 0; links <= MAX_LINKS; links++) {
+		bool linked;
+
+		if (follow_once(root_fd, out, &linked, err) < 0)
+			return -1;
+		if (!linked)
+			return 0;
+	}
+	return kk_error_sys(err, ELOOP, "resolve %s in the rootfs", path);
+}
+
+/* O_EXCL never follows a symlink: a dangling link is followed first (inside
+ * the root) so the file is made where it points, as runc's securejoin
+ * does; any other existing entry is left alone and the reopen decides. */
 static int make_file(int root_fd, const char *path, struct kk_error *err)
 {
 	const char *base;
-	KK_AUTOCLOSE int parent = kk_rootfs_open_parent(root_fd, path, &base, err);
+	char real[PATH_MAX];
+	KK_AUTOCLOSE int parent = -1;
 	KK_AUTOCLOSE int fd = -1;
 
+	if (kk_rootfs_follow(root_fd, path, real, err) < 0)
+		return -1;
+	parent = kk_rootfs_open_parent(root_fd, real, &base, err);
 	if (parent < 0)
 		return -1;
 	fd = kk_sys()->openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,

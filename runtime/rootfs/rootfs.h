@@ -5,11 +5,11 @@
  * --no-pivot), masked and read-only paths, a read-only root, sysctls, the
  * hostname and the domain name.
  *
- * All of it runs in the init, inside its new mount namespace (a mount
- * namespace is required), so none of it needs an undo: the namespace dies
- * with the init. Paths inside the rootfs are resolved with
- * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) through kk_rootfs_open, so
- * a symlink in an attacker-controlled rootfs never leads out of it. */
+ * All of it runs in the init, inside a mount namespace of its own (a new
+ * one, or a private one the init unshares over a shared one: namespaces.c),
+ * so none of it needs an undo: the namespace dies with the init. Paths inside the rootfs are
+ * resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) through kk_rootfs_open, so a
+ * symlink in an attacker-controlled rootfs never leads out of it. */
 #ifndef KK_RUNTIME_ROOTFS_H
 #define KK_RUNTIME_ROOTFS_H
 
@@ -23,13 +23,19 @@ extern "C" {
 
 /* Appends the init-rootfs ops for spec. Refuses, before anything runs, what
  * can only fail later (a mount option runc does not know, a relative
- * destination, no mount namespace, a sysctl that needs a namespace the
+ * destination, a sysctl that needs a namespace the
  * container does not have), naming the field. */
 int kk_plan_rootfs(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 
 /* Opens path (taken relative to root_fd even when absolute) without leaving
  * root_fd: no "..", symlink or magic link resolves outside it. */
 int kk_rootfs_open(int root_fd, const char *path, int flags, struct kk_error *err);
+
+/* When mounts[index] is a bind mount: its source as a host path (runc: a
+ * relative one is relative to bundle) into buf, and 1; 0 when it is not a
+ * bind mount. */
+int kk_rootfs_bind_source(const struct kk_mount *m, size_t index, const char *bundle, char *buf,
+			  size_t len, struct kk_error *err);
 
 /* The mount option words kakoi applies itself (flags, propagation and
  * tmpcopyup), by index; NULL past the last. For `kakoi features`. */

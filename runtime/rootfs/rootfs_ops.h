@@ -41,9 +41,15 @@ int kk_rootfs_plan_masked(struct kk_plan *plan, const struct kk_spec *spec, stru
 int kk_rootfs_binds_dev(struct kk_plan *plan, const struct kk_spec *spec, bool *yes,
 			struct kk_error *err);
 
-/* True when linux.namespaces has an entry of this CLONE_NEW* type (new or
- * joined by path, as runc's Namespaces.Contains). */
-bool kk_rootfs_has_ns(const struct kk_spec *spec, int type);
+/* True when the container's namespace of this CLONE_NEW* type is its own:
+ * linux.namespaces lists it, new or by a path that leads neither to
+ * kakoi's namespace nor to PID 1's (own_ns.c). When false, why says why
+ * if a path was given ("the network namespace at /proc/1/ns/net is the
+ * host's") and is empty when the type is not listed. Reads /proc. */
+bool kk_rootfs_own_ns(const struct kk_spec *spec, int type, char *why, size_t len);
+
+/* Room for kk_rootfs_own_ns's why. */
+#define KK_OWN_NS_WHY_MAX 512
 
 /* Paths. */
 
@@ -68,6 +74,12 @@ int kk_rootfs_mkdir_all(int root_fd, const char *path, mode_t mode, struct kk_er
 /* The O_PATH fd of a mount target inside root_fd, creating it when missing:
  * an empty file when file is true, else directories. */
 int kk_rootfs_mount_target(int root_fd, const char *path, bool file, struct kk_error *err);
+
+/* The path a create should use for path: while its last component is a
+ * symlink (a dangling one, typically), its target, taken inside the root
+ * (an absolute target from the root, ".." never above it), cleaned, into
+ * out (PATH_MAX bytes). At most 40 links. */
+int kk_rootfs_follow(int root_fd, const char *path, char *out, struct kk_error *err);
 
 /* Splits "/a/b/c" into the O_PATH fd of "/a/b" (created when missing) and
  * the pointer to "c" inside path. */

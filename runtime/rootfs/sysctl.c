@@ -4,7 +4,9 @@
  * name, and any key whose namespace the container does not have (ipc for
  * kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.*, net for net.*, uts
  * for kernel.domainname; kernel.hostname conflicts with the hostname
- * field). Every other sysctl is the host's own, so it is refused too. */
+ * field). Every other sysctl is the host's own, so it is refused too. A
+ * namespace joined by a path that leads to the host's own counts as not
+ * having it (kk_rootfs_own_ns). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -75,22 +77,28 @@ static bool is_ipc_key(const char *key)
 	return strncmp(key, "fs.mqueue.", 10) == 0;
 }
 
-/* NULL when the key's namespace is the container's own, else why not. */
-static const char *namespace_refusal(const struct kk_spec *spec, const char *key)
+/* NULL when the key's namespace is the container's own, else why not; why
+ * adds whose namespace it is when a path leads to the host's (own_ns.c). */
+static const char *namespace_refusal(const struct kk_spec *spec, const char *key, char *why,
+				     size_t len)
 {
+	bool uts_name =
+		strcmp(key, "kernel.domainname") == 0 || strcmp(key, "kernel.hostname") == 0;
+
+	why[0] = '\0';
 	if (is_ipc_key(key))
-		return kk_rootfs_has_ns(spec, CLONE_NEWIPC)
+		return kk_rootfs_own_ns(spec, CLONE_NEWIPC, why, len)
 			       ? NULL
 			       : "not allowed in the host's ipc namespace";
 	if (strncmp(key, "net.", 4) == 0)
-		return kk_rootfs_has_ns(spec, CLONE_NEWNET)
+		return kk_rootfs_own_ns(spec, CLONE_NEWNET, why, len)
 			       ? NULL
 			       : "not allowed in the host's network namespace";
-	if (kk_rootfs_has_ns(spec, CLONE_NEWUTS) && strcmp(key, "kernel.domainname") == 0)
-		return NULL;
-	if (kk_rootfs_has_ns(spec, CLONE_NEWUTS) && strcmp(key, "kernel.hostname") == 0)
+	if (!uts_name || !kk_rootfs_own_ns(spec, CLONE_NEWUTS, why, len))
+		return "not in a separate kernel namespace";
+	if (strcmp(key, "kernel.hostname") == 0)
 		return "not allowed as it conflicts with the hostname field";
-	return "not in a separate kernel namespace";
+	return NULL;
 }
 
 /* "a.b.c": no "/", no empty component (so no "..") . */
@@ -106,6 +114,7 @@ static int plan_one(struct kk_plan *plan, const struct kk_spec *spec, const stru
 		    struct kk_error *err)
 {
 	struct kk_op op = {.type = &sysctl_op, .ref = kv};
+	char whose[KK_OWN_NS_WHY_MAX];
 	const char *why;
 	char *c;
 
@@ -114,8 +123,9 @@ static int plan_one(struct kk_plan *plan, const struct kk_spec *spec, const stru
 				    "linux.sysctl.%s: not a dotted sysctl name (no \"/\", no "
 				    "empty component)",
 				    kv->key);
-	if ((why = namespace_refusal(spec, kv->key)) != NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux.sysctl.%s: %s", kv->key, why);
+	if ((why = namespace_refusal(spec, kv->key, whose, sizeof(whose))) != NULL)
+		return kk_error_set(err, KK_ERR_INVALID, "linux.sysctl.%s: %s%s%s", kv->key, why,
+				    whose[0] != '\0' ? ": " : "", whose);
 	if ((op.path = kk_plan_printf(plan, err, "/proc/sys/%s", kv->key)) == NULL)
 		return -1;
 	/* The plan owns the copy: turning dots into slashes in place is fine. */

@@ -167,7 +167,7 @@ TEST(Cli, ValidateErrors)
 	Result both = Kakoi({"validate", "--bundle", "/x", "/y"});
 	EXPECT_EQ(both.exit_code, 1);
 	EXPECT_EQ(both.err, "kakoi: validate: give either --bundle or one FILE; usage: kakoi "
-			    "validate [--bundle DIR | FILE]\n");
+			    "validate [--strict] [--bundle DIR | FILE]\n");
 }
 
 // Errors quote untrusted config text; control characters must not reach the

@@ -80,6 +80,11 @@ class HookRun : public ::testing::Test
 	int audit_fd = -1;
 	const kk_hook_policy *policy = nullptr;
 	bool keep_going = false;
+	// kk_hook_run's: the container's process (an image's hook runs as it),
+	// the rootfs whose files are the image's, what a hook without env gets.
+	const kk_process *as_process = nullptr;
+	const char *image_rootfs = nullptr;
+	kk_strv inherit_env = {};
 	std::list<std::vector<std::string>> strings;
 	std::list<std::vector<const char *>> pointers;
 	std::vector<kk_hook> hooks;
@@ -153,8 +158,18 @@ class HookRun : public ::testing::Test
 	int Run(kk_hook_kind kind = KK_HOOK_PRESTART, bool container_ns = false)
 	{
 		kk_hook_list list = {hooks.data(), hooks.size()};
-		kk_hook_run run = {"c1",     dir.c_str(), kState,  policy,
-				   audit_fd, keep_going,  nullptr, container_ns};
+		kk_hook_run run = {};
+
+		run.id = "c1";
+		run.bundle = dir.c_str();
+		run.state_json = kState;
+		run.policy = policy;
+		run.audit_fd = audit_fd;
+		run.keep_going = keep_going;
+		run.container_ns = container_ns;
+		run.as_process = as_process;
+		run.image_rootfs = image_rootfs;
+		run.inherit_env = inherit_env;
 
 		kk_error_clear(&err);
 		return kk_hooks_run(&list, kind, &run, &err);

@@ -411,10 +411,30 @@ TEST(Scalars, TypeErrors)
 
 TEST(Scalars, RootfsPropagationVocabulary)
 {
-	for (const char *p : {"private", "shared", "slave", "unbindable"})
+	for (const char *p : {"private", "shared", "slave", "unbindable", "rprivate", "rshared",
+			      "rslave", "runbindable"})
 		EXPECT_EQ(LinuxError(std::string(R"("rootfsPropagation":")") + p + "\""), "") << p;
-	EXPECT_EQ(LinuxError(R"("rootfsPropagation":"rslave")"),
-		  "config.json: linux.rootfsPropagation: unknown propagation \"rslave\"");
+	EXPECT_EQ(LinuxError(R"("rootfsPropagation":"rfoo")"),
+		  "config.json: linux.rootfsPropagation: unknown propagation \"rfoo\"");
+}
+
+// runc's mountPropagationMapping: the r* forms carry MS_REC.
+TEST(Scalars, RecursiveRootfsPropagation)
+{
+	const struct {
+		const char *name;
+		int flags;
+	} cases[] = {{"rprivate", MS_PRIVATE | MS_REC},
+		     {"rshared", MS_SHARED | MS_REC},
+		     {"rslave", MS_SLAVE | MS_REC},
+		     {"runbindable", MS_UNBINDABLE | MS_REC}};
+	for (const auto &c : cases) {
+		std::string err;
+		auto spec = ParseSpec(
+			LinuxConfig(std::string(R"("rootfsPropagation":")") + c.name + "\""), &err);
+		ASSERT_TRUE(spec) << c.name << ": " << err;
+		EXPECT_EQ(Linux(spec)->rootfs_propagation, c.flags) << c.name;
+	}
 }
 
 // --- maskedPaths / readonlyPaths -------------------------------------------------------
@@ -569,11 +589,11 @@ TEST(Personality, DomainIsRequiredAndKnown)
 		  "config.json: linux.personality.domain: unknown personality domain \"LINUX64\"");
 }
 
-TEST(Personality, NoFlagsAreSupported)
+// No flags are supported; they are warned about and dropped (warnings_test).
+TEST(Personality, FlagsAreNotRefused)
 {
 	EXPECT_EQ(LinuxError(R"("personality":{"domain":"LINUX","flags":["ADDR_NO_RANDOMIZE"]})"),
-		  "config.json: linux.personality.flags[0]: unsupported flag \"ADDR_NO_RANDOMIZE\" "
-		  "(no personality flags are supported)");
+		  "");
 	EXPECT_EQ(LinuxError(R"("personality":{"domain":"LINUX","flags":[1]})"),
 		  "config.json: linux.personality.flags[0]: must be a string, not int");
 }

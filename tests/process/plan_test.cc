@@ -52,27 +52,74 @@ TEST(ProcessPlan, MinimalProcessOrder)
 	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_CREATED), (Names{"cwd", "lookup"}));
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
-		  (Names{"session-keyring", "cap-bounding", "user", "umask", "capabilities", "fds",
-			 "chdir", "exec"}));
+		  (Names{"session-keyring", "chdir", "cap-bounding", "user", "umask", "chdir-again",
+			 "capabilities", "fds", "exec-args", "exec"}));
 	EXPECT_TRUE(OpNames(p.plan, KK_PHASE_HOST_PREPARE).empty());
 	EXPECT_EQ(Describe(p.plan, "umask"), "umask 0022");
 	EXPECT_EQ(Describe(p.plan, "cap-bounding"), "capabilities bounding=none");
 	EXPECT_EQ(Describe(p.plan, "user"), "user uid=0 gid=0 groups=none");
 }
 
-// Without no_new_privs the filter must be loaded while CAP_SYS_ADMIN is held.
-TEST(ProcessPlan, SeccompBeforeCapabilityDropWithoutNoNewPrivileges)
+// The filter is the last thing before execve, also without no_new_privs:
+// then it needs CAP_SYS_ADMIN to load, which the capability sets hold for
+// it, and one capset right after it drops.
+TEST(ProcessPlan, SeccompLastWithoutNoNewPrivilegesHoldingSysAdminForIt)
 {
-	kkproc::Spec spec = Parse(Config(R"("cwd":"/","args":["sh"])", kSeccomp));
+	kkproc::Spec spec = Parse(Config(R"("cwd":"/","args":["sh"])",
+					 R"("linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO",
+	"syscalls":[{"names":["read","write","exit","capset"],"action":"SCMP_ACT_ALLOW"}]}})"));
 	Plan p;
 	kk_error err = {};
 
 	ASSERT_TRUE(spec);
 	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
-		  (Names{"session-keyring", "seccomp", "cap-bounding", "user", "umask",
-			 "capabilities", "fds", "chdir", "exec"}));
-	EXPECT_EQ(Describe(p.plan, "seccomp"), "seccomp default=SCMP_ACT_ERRNO(1) 3 rules");
+		  (Names{"session-keyring", "chdir", "cap-bounding", "user", "umask", "chdir-again",
+			 "capabilities", "fds", "exec-args", "seccomp", "capabilities-release",
+			 "exec"}));
+	EXPECT_EQ(Describe(p.plan, "seccomp"), "seccomp default=SCMP_ACT_ERRNO(1) 4 rules");
+	EXPECT_EQ(Describe(p.plan, "capabilities"),
+		  "capabilities effective=none permitted=none inheritable=none ambient=none "
+		  "(CAP_SYS_ADMIN held for the seccomp filter)");
+}
+
+// After the filter the init could not even report a denied capset: such a
+// profile is refused when the plan is made. With no_new_privs, or for a
+// process that keeps CAP_SYS_ADMIN, nothing follows the filter but execve.
+TEST(ProcessPlan, AProfileDenyingTheCapsetAfterTheFilterIsRefused)
+{
+	EXPECT_EQ(PlanError(Config(R"("cwd":"/","args":["sh"])", kSeccomp)),
+		  "linux.seccomp: the profile denies capset, which must follow the filter when "
+		  "process.noNewPrivileges is false (the filter is loaded holding CAP_SYS_ADMIN, "
+		  "the process does not keep it): allow capset or set noNewPrivileges");
+	EXPECT_EQ(PlanError(Config(R"("cwd":"/","args":["sh"],"noNewPrivileges":true)", kSeccomp)),
+		  "");
+	EXPECT_EQ(PlanError(Config(R"("cwd":"/","args":["sh"])",
+				   R"("linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW",
+		"syscalls":[{"names":["capset"],"action":"SCMP_ACT_ERRNO"},
+		{"names":["capset"],"action":"SCMP_ACT_ALLOW"}]}})")),
+		  "");
+	EXPECT_NE(PlanError(Config(R"("cwd":"/","args":["sh"])",
+				   R"("linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW",
+		"syscalls":[{"names":["capset"],"action":"SCMP_ACT_KILL"}]}})")),
+		  "");
+}
+
+// A process that keeps CAP_SYS_ADMIN loads the filter with it: nothing to
+// hold, nothing after the filter but execve.
+TEST(ProcessPlan, NothingIsHeldForAProcessThatKeepsSysAdmin)
+{
+	kkproc::Spec spec = Parse(Config(R"("cwd":"/","args":["sh"],"capabilities":{
+		"effective":["CAP_SYS_ADMIN"],"permitted":["CAP_SYS_ADMIN"]})",
+					 kSeccomp));
+	Plan p;
+	kk_error err = {};
+
+	ASSERT_TRUE(spec);
+	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
+	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
+		  (Names{"session-keyring", "chdir", "cap-bounding", "user", "umask", "chdir-again",
+			 "capabilities", "fds", "exec-args", "seccomp", "exec"}));
 }
 
 TEST(ProcessPlan, SeccompLastWithNoNewPrivileges)
@@ -90,9 +137,9 @@ TEST(ProcessPlan, SeccompLastWithNoNewPrivileges)
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_CREATED),
 		  (Names{"cwd", "lookup", "lsm-check", "rlimit", "rlimit"}));
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
-		  (Names{"oom-score-adj", "session-keyring", "lsm-label", "cap-bounding", "user",
-			 "umask", "capabilities", "no-new-privileges", "seccomp", "fds", "chdir",
-			 "exec"}));
+		  (Names{"oom-score-adj", "session-keyring", "lsm-label", "chdir", "cap-bounding",
+			 "user", "umask", "chdir-again", "capabilities", "no-new-privileges", "fds",
+			 "exec-args", "seccomp", "exec"}));
 	EXPECT_EQ(Describe(p.plan, "rlimit"), "rlimit RLIMIT_NOFILE soft=1024 hard=1024");
 	ASSERT_EQ(p.plan.ops[4].type->name, std::string("rlimit"));
 	char buf[256];
@@ -122,7 +169,7 @@ TEST(ProcessPlan, DescribesCapabilitiesAndUser)
 	EXPECT_EQ(Describe(p.plan, "lookup"), "executable /bin/app");
 	EXPECT_EQ(Describe(p.plan, "cwd"),
 		  "cwd /work (create 0755 if missing, must be a directory)");
-	EXPECT_EQ(Describe(p.plan, "chdir"), "chdir /work");
+	EXPECT_EQ(Describe(p.plan, "chdir"), "chdir /work (as root; as the user if refused)");
 	EXPECT_EQ(Describe(p.plan, "exec"), "execve /bin/app (2 args, 1 env)");
 }
 
@@ -138,8 +185,9 @@ TEST(ProcessPlan, SchedulerIoPriorityPersonality)
 	ASSERT_TRUE(spec);
 	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
 	EXPECT_EQ(OpNames(p.plan, KK_PHASE_INIT_PROCESS),
-		  (Names{"scheduler", "ioprio", "personality", "session-keyring", "cap-bounding",
-			 "user", "umask", "capabilities", "fds", "chdir", "exec"}));
+		  (Names{"scheduler", "ioprio", "personality", "session-keyring", "chdir",
+			 "cap-bounding", "user", "umask", "chdir-again", "capabilities", "fds",
+			 "exec-args", "exec"}));
 	EXPECT_EQ(Describe(p.plan, "scheduler"), "scheduler SCHED_BATCH nice=5 priority=0");
 	EXPECT_EQ(Describe(p.plan, "ioprio"), "ioprio IOPRIO_CLASS_BE 3");
 	EXPECT_EQ(Describe(p.plan, "personality"), "personality LINUX32");
@@ -170,7 +218,7 @@ TEST(ProcessPlan, ListenerConnectFailureNamesThePath)
 	int r = kk_plan_run(&p.plan, KK_PHASE_HOST_PREPARE, &ctx, &err);
 	kk_sys_set(old);
 	EXPECT_EQ(r, -1);
-	EXPECT_STREQ(err.msg, "host-prepare step 5 seccomp-listener: connect to seccomp listener "
+	EXPECT_STREQ(err.msg, "host-prepare step 13 seccomp-listener: connect to seccomp listener "
 			      "/run/agent.sock: linux.seccomp.listenerPath: connect "
 			      "/run/agent.sock: Connection refused");
 	EXPECT_EQ(undo.n, 0u);

@@ -30,7 +30,8 @@ void RemoveCgroupParent()
 	DIR *d = opendir(kCgroupRoot);
 	for (struct dirent *e; d != nullptr && (e = readdir(d)) != nullptr;)
 		if (e->d_name[0] != '.')
-			rmdir((std::string(kCgroupRoot) + "/" + e->d_name + CgroupParent()).c_str());
+			rmdir((std::string(kCgroupRoot) + "/" + e->d_name + CgroupParent())
+				      .c_str());
 	if (d != nullptr)
 		closedir(d);
 	rmdir((kCgroupRoot + CgroupParent()).c_str()); // a pure v2 host

@@ -1,0 +1,19 @@
+/* Bind-mount sources in a user namespace (mount_sources.c). */
+#ifndef KK_CONTAINER_MOUNT_SOURCES_H
+#define KK_CONTAINER_MOUNT_SOURCES_H
+
+#include "base/error.h"
+#include "parser/spec.h"
+#include "runtime/exec/ctx.h"
+#include "runtime/exec/plan.h"
+
+/* With a user namespace and a bind mount: an init-rootfs op, before the
+ * first mount, that asks the runtime for the bind sources and keeps the fds
+ * in ctx->mount_sources. */
+int kk_plan_mount_sources(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* The runtime's answer to KK_MSG_MOUNT_SOURCES: each bind source opened as
+ * host root in the init's mount namespace and sent, in mount order. */
+int kk_mount_sources_send(const struct kk_ctx *ctx, struct kk_error *err);
+
+#endif
