@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "runtime/exec/ctx.h"
 #include "runtime/rootfs/rootfs.h"
 #include "runtime/rootfs/rootfs_ops.h"
@@ -225,10 +226,6 @@ static int check_mount(const struct kk_mount *m, size_t i, const char *dest, str
 {
 	struct kk_mount_opts o;
 
-	if (m->destination[0] != '/')
-		return kk_error_set(err, KK_ERR_INVALID,
-				    "mounts[%zu].destination: \"%s\" is not an absolute path", i,
-				    m->destination);
 	if (strcmp(dest, "/") == 0)
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "mounts[%zu].destination: mounting over the root is not "
@@ -252,8 +249,13 @@ int kk_rootfs_plan_mounts(struct kk_plan *plan, const struct kk_spec *spec, stru
 		const struct kk_mount *m = &spec->mounts[i];
 		struct kk_op op = {.type = &mount_op, .ref = m, .num = i};
 
-		if (m->destination[0] == '/' &&
-		    (op.path = kk_rootfs_clean(plan, m->destination, err)) == NULL)
+		/* config.md: a relative destination "MUST be interpreted as
+		 * relative to "/""; runc warns that it is deprecated. */
+		if (m->destination[0] != '/')
+			kk_warn("mounts[%zu].destination: \"%s\" is relative, taken from \"/\" "
+				"(deprecated)",
+				i, m->destination);
+		if ((op.path = kk_rootfs_clean(plan, m->destination, err)) == NULL)
 			return -1;
 		if (check_mount(m, i, op.path, err) < 0 || kk_plan_add(plan, &op, err) < 0)
 			return -1;

@@ -53,8 +53,9 @@ bool kk_rootfs_own_ns(const struct kk_spec *spec, int type, char *why, size_t le
 
 /* Paths. */
 
-/* Cleans an absolute path lexically (runc's CleanPath: "//", "." and ".."
- * folded, ".." never above "/") into a plan-owned string. */
+/* Cleans a path lexically (runc's CleanPath: "//", "." and ".." folded,
+ * ".." never above "/"; a relative path is taken from "/") into a
+ * plan-owned, absolute string. */
 const char *kk_rootfs_clean(struct kk_plan *plan, const char *path, struct kk_error *err);
 
 /* "/proc/self/fd/<fd>": the name that reaches exactly what fd refers to. */

@@ -1,7 +1,8 @@
 /* linux.sysctl, after pivot_root: each value written to
- * /proc/sys/<key with dots as slashes> of the container's procfs. Refused
- * at plan time, as runc's validator does: a key that is not a plain dotted
- * name, and any key whose namespace the container does not have (ipc for
+ * /proc/sys/<key with dots as slashes> of the container's procfs (the path
+ * form "net/ipv4/ip_forward" is read as runc reads it). Refused at plan
+ * time, as runc's validator does: a key with an empty, "." or ".."
+ * component, and any key whose namespace the container does not have (ipc for
  * kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.*, net for net.*, uts
  * for kernel.domainname; kernel.hostname conflicts with the hostname
  * field). Every other sysctl is the host's own, so it is refused too. A
@@ -57,6 +58,9 @@ static void sysctl_describe(const struct kk_op *op, char *buf, size_t len)
 	snprintf(buf, len, "sysctl %s=%s (%s)", kv->key, kv->value, op->path);
 }
 
+/* Longer keys name no file: /proc/sys paths are far shorter. */
+#define KK_SYSCTL_KEY_MAX 256
+
 static const struct kk_op_type sysctl_op = {
 	.name = "sysctl",
 	.phase = KK_PHASE_INIT_ROOTFS,
@@ -101,37 +105,65 @@ static const char *namespace_refusal(const struct kk_spec *spec, const char *key
 	return NULL;
 }
 
-/* "a.b.c": no "/", no empty component (so no "..") . */
-static bool plain_key(const char *key)
+/* sysctl(8)'s two spellings: "a.b.c", where a "/" stands for a dot inside
+ * a name ("net.ipv4.conf.eth0/100.forwarding"), and the path form
+ * "a/b/c". As runc (convertSysctlVariableToDotsSeparator): a key whose
+ * first separator is "/" is in path form, and swapping "." and "/" turns it
+ * into the dotted one. Swapping again gives the file under /proc/sys. */
+static char swap_separators(char c)
 {
-	size_t len = strlen(key);
+	return c == '.' ? '/' : c == '/' ? '.' : c;
+}
 
-	return len > 0 && strchr(key, '/') == NULL && key[0] != '.' && key[len - 1] != '.' &&
-	       strstr(key, "..") == NULL;
+static void to_dotted(const char *key, char *out)
+{
+	bool path_form = key[strcspn(key, "./")] == '/';
+
+	for (; *key != '\0'; key++)
+		*out++ = path_form ? swap_separators(*key) : *key;
+	*out = '\0';
+}
+
+/* Every component a name: not empty, not "/" or "//" (the file names "."
+ * and ".."), so the file stays the one the key names. */
+static bool plain_key(const char *dotted)
+{
+	for (const char *p = dotted;; p++) {
+		size_t len = strcspn(p, ".");
+
+		if (len == 0 || (strspn(p, "/") == len && len <= 2))
+			return false;
+		p += len;
+		if (*p == '\0')
+			return true;
+	}
 }
 
 static int plan_one(struct kk_plan *plan, const struct kk_spec *spec, const struct kk_kv *kv,
 		    struct kk_error *err)
 {
 	struct kk_op op = {.type = &sysctl_op, .ref = kv};
-	char whose[KK_OWN_NS_WHY_MAX];
+	char whose[KK_OWN_NS_WHY_MAX], dotted[KK_SYSCTL_KEY_MAX];
 	const char *why;
 	char *c;
 
-	if (!plain_key(kv->key))
+	if (strlen(kv->key) >= sizeof(dotted))
+		return kk_error_set(err, KK_ERR_LIMIT, "linux.sysctl.%s: longer than %d bytes",
+				    kv->key, KK_SYSCTL_KEY_MAX - 1);
+	to_dotted(kv->key, dotted);
+	if (!plain_key(dotted))
 		return kk_error_set(err, KK_ERR_INVALID,
-				    "linux.sysctl.%s: not a dotted sysctl name (no \"/\", no "
-				    "empty component)",
+				    "linux.sysctl.%s: not a sysctl name (an empty, \".\" or "
+				    "\"..\" component)",
 				    kv->key);
-	if ((why = namespace_refusal(spec, kv->key, whose, sizeof(whose))) != NULL)
+	if ((why = namespace_refusal(spec, dotted, whose, sizeof(whose))) != NULL)
 		return kk_error_set(err, KK_ERR_INVALID, "linux.sysctl.%s: %s%s%s", kv->key, why,
 				    whose[0] != '\0' ? ": " : "", whose);
-	if ((op.path = kk_plan_printf(plan, err, "/proc/sys/%s", kv->key)) == NULL)
+	if ((op.path = kk_plan_printf(plan, err, "/proc/sys/%s", dotted)) == NULL)
 		return -1;
-	/* The plan owns the copy: turning dots into slashes in place is fine. */
-	for (c = (char *)op.path; *c != '\0'; c++)
-		if (*c == '.')
-			*c = '/';
+	/* The plan owns the copy: swapping in place is fine. */
+	for (c = (char *)op.path + strlen("/proc/sys/"); *c != '\0'; c++)
+		*c = swap_separators(*c);
 	return kk_plan_add(plan, &op, err);
 }
 

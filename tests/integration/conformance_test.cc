@@ -138,6 +138,28 @@ TEST_F(Conformance, CrunsOwnSpecRuns)
 		<< r;
 }
 
+// config.md: a relative destination "MUST be interpreted as relative to
+// "/""; runc warns that it is deprecated and mounts it.
+TEST_F(Conformance, ARelativeMountDestinationIsTakenFromTheRoot)
+{
+	config_->AddMount("rel/tmp", "tmpfs", "tmpfs", {"size=1m"});
+	Result r = RunContainer({"/bin/sh", "-c", "grep -c ' /rel/tmp ' /proc/self/mountinfo"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "1\n") << r;
+	EXPECT_TRUE(Contains(r.err, "kakoi: warning: mounts[")) << r;
+	EXPECT_TRUE(Contains(r.err, "].destination: \"rel/tmp\" is relative, taken from \"/\""))
+		<< r;
+}
+
+// sysctl(8)'s path form, as runc reads it.
+TEST_F(Conformance, ASysctlInPathFormIsSet)
+{
+	config_->Set("linux.sysctl", R"({"net/ipv4/ip_forward":"1"})");
+	Result r = RunContainer({"/bin/cat", "/proc/sys/net/ipv4/ip_forward"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, "1\n") << r;
+}
+
 // runc creates a missing cwd while the rootfs is still writable.
 TEST_F(Conformance, AMissingCwdIsMadeBeforeTheRootIsReadOnly)
 {

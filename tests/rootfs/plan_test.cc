@@ -164,8 +164,10 @@ std::string MountError(const std::string &mount_json)
 
 TEST(Plan, MountRefusals)
 {
-	EXPECT_EQ(MountError(R"({"destination":"rel/dir","type":"tmpfs"})"),
-		  "mounts[1].destination: \"rel/dir\" is not an absolute path");
+	// config.md: a relative destination is taken from "/" (with a warning).
+	EXPECT_EQ(MountError(R"({"destination":"rel/dir","type":"tmpfs"})"), "");
+	EXPECT_EQ(MountError(R"({"destination":"../proc/sys","type":"tmpfs"})"),
+		  "mounts[1].destination: /proc/sys cannot be mounted because it is inside /proc");
 	EXPECT_EQ(MountError(R"({"destination":"/a/..","type":"tmpfs"})"),
 		  "mounts[1].destination: mounting over the root is not supported");
 	EXPECT_EQ(MountError(R"({"destination":"/proc/self/attr/exec","type":"tmpfs"})"),
@@ -245,6 +247,23 @@ std::string SysctlError(const std::string &key, const std::string &namespaces = 
 				R"(":"1"}})"));
 }
 
+// The /proc/sys file the sysctl op of a one-key config writes.
+std::string SysctlPath(const std::string &key, const std::string &namespaces)
+{
+	std::string perr;
+	auto spec = Parse(Config(R"("linux":{)" + WithMountNs(namespaces) + R"(,"sysctl":{")" +
+				 key + R"(":"1"}})"),
+			  &perr);
+	Planned p;
+	if (!spec)
+		return "parse: " + perr;
+	PlanInto(spec.get(), &p);
+	for (size_t i = 0; i < p.plan.n; i++)
+		if (std::string(p.plan.ops[i].type->name) == "sysctl")
+			return p.plan.ops[i].path;
+	return "no sysctl op: " + p.error;
+}
+
 TEST(Plan, SysctlNeedsItsNamespace)
 {
 	EXPECT_EQ(SysctlError("net.ipv4.ip_forward"),
@@ -277,15 +296,39 @@ TEST(Plan, SysctlNeedsItsNamespace)
 		"linux.sysctl.vm.swappiness: not in a separate kernel namespace");
 }
 
-TEST(Plan, SysctlKeyIsADottedName)
+// Never a file outside the one the key names: no empty, "." or ".."
+// component, whichever of sysctl's two spellings.
+TEST(Plan, SysctlKeyNamesOneFile)
 {
 	const std::string ns = R"({"type":"network"})";
-	const std::string why = ": not a dotted sysctl name (no \"/\", no empty component)";
+	const std::string why = ": not a sysctl name (an empty, \".\" or \"..\" component)";
 
-	EXPECT_EQ(SysctlError("net/ipv4/ip_forward", ns), "linux.sysctl.net/ipv4/ip_forward" + why);
 	EXPECT_EQ(SysctlError("net..ipv4", ns), "linux.sysctl.net..ipv4" + why);
 	EXPECT_EQ(SysctlError(".net.x", ns), "linux.sysctl..net.x" + why);
 	EXPECT_EQ(SysctlError("net.x.", ns), "linux.sysctl.net.x." + why);
+	EXPECT_EQ(SysctlError("net/../kernel/x", ns),
+		  "parse: config.json: linux.sysctl.net/../kernel/x: must not have a \".\" or "
+		  "\"..\" component");
+	EXPECT_EQ(SysctlError("net.//.kernel", ns), "linux.sysctl.net.//.kernel" + why);
+	EXPECT_EQ(SysctlError("/net/x", ns), "linux.sysctl./net/x" + why);
+}
+
+// sysctl(8)'s path form, read as runc reads it: swapping "." and "/" gives
+// the dotted name, where "/" stands for a dot inside a name.
+TEST(Plan, SysctlPathFormIsTheSameFile)
+{
+	const std::string ns = R"({"type":"network"})";
+
+	EXPECT_EQ(SysctlError("net/ipv4/ip_forward", ns), "");
+	EXPECT_EQ(SysctlPath("net/ipv4/ip_forward", ns), "/proc/sys/net/ipv4/ip_forward");
+	EXPECT_EQ(SysctlPath("net.ipv4.ip_forward", ns), "/proc/sys/net/ipv4/ip_forward");
+	EXPECT_EQ(SysctlPath("net/ipv4/conf/eth0.100/forwarding", ns),
+		  "/proc/sys/net/ipv4/conf/eth0.100/forwarding");
+	EXPECT_EQ(SysctlPath("net.ipv4.conf.eth0/100.forwarding", ns),
+		  "/proc/sys/net/ipv4/conf/eth0.100/forwarding");
+	// The namespace rules read the dotted name: a host-wide key stays refused.
+	EXPECT_EQ(SysctlError("vm/swappiness", ns),
+		  "linux.sysctl.vm/swappiness: not in a separate kernel namespace");
 }
 
 } // namespace
