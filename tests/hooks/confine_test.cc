@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "tests/hooks/hook_fixture.h"
+#include "tests/scope/scope.h"
 
 namespace hooktest
 {
@@ -42,33 +43,7 @@ std::string Line(const std::string &text, const std::string &key)
 	return text.substr(at, text.find('\n', at) - at);
 }
 
-// Reads the sysctl now; puts it back (and says so) if it differs later.
-class SysctlGuard
-{
-      public:
-	explicit SysctlGuard(const std::string &name) : path_("/proc/sys/" + name)
-	{
-		before_ = Slurp(path_);
-	}
-	~SysctlGuard()
-	{
-		Restore();
-	}
-	const std::string &Before() const
-	{
-		return before_;
-	}
-	bool Restore()
-	{
-		if (before_.empty() || Slurp(path_) == before_)
-			return false;
-		std::ofstream(path_) << before_;
-		return true;
-	}
-
-      private:
-	std::string path_, before_;
-};
+using kk_scope::SysctlGuard;
 
 // The handle of a host file, as a hook would need it: its type and bytes.
 bool Handle(const std::string &path, std::string *type, std::string *hex)

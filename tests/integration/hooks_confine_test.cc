@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -78,34 +79,7 @@ bool Handle(const std::string &path, std::string *type, std::string *hex)
 	return true;
 }
 
-// Reads the host's sysctl now; puts it back (and says so) if it differs
-// later, so a kakoi bug never leaves the host changed.
-class SysctlGuard
-{
-      public:
-	explicit SysctlGuard(const std::string &name) : path_("/proc/sys/" + name)
-	{
-		before_ = ReadFile(path_);
-	}
-	~SysctlGuard()
-	{
-		Restore();
-	}
-	const std::string &Before() const
-	{
-		return before_;
-	}
-	bool Restore()
-	{
-		if (before_.empty() || ReadFile(path_) == before_)
-			return false;
-		WriteFile(path_, before_);
-		return true;
-	}
-
-      private:
-	std::string path_, before_;
-};
+using kk_scope::SysctlGuard;
 
 class HooksConfine : public IntegrationTest, public ::testing::WithParamInterface<bool>
 {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -17,21 +18,7 @@ namespace
 
 using Mounts = IntegrationTest;
 
-// Is path a mount point in the host's (our) mount namespace?
-bool HostMountPoint(const std::string &path)
-{
-	std::stringstream ss(ReadFile("/proc/self/mountinfo"));
-	std::string line;
-	while (std::getline(ss, line)) {
-		std::stringstream fields(line);
-		std::string f;
-		for (int i = 0; i < 5; i++)
-			fields >> f;
-		if (f == path)
-			return true;
-	}
-	return false;
-}
+using kk_scope::IsMountPoint;
 
 TEST_F(Mounts, ReadonlyBindOfAHostDirectory)
 {
@@ -98,12 +85,12 @@ TEST_F(Mounts, SymlinkDestinationNeverMountsOnTheHost)
 		EXPECT_TRUE(run->WaitForOutput("sleeping")) << run->Out();
 		EXPECT_EQ(run->Out(), "ok\nok\nsleeping\n");
 	}
-	EXPECT_FALSE(HostMountPoint(target)) << "mounted on the host's " << target;
+	EXPECT_FALSE(IsMountPoint(target)) << "mounted on the host's " << target;
 	EXPECT_FALSE(Exists(target + "/a"));
 	EXPECT_FALSE(Exists(target + "/b"));
 	Kakoi({"delete", "--force", id_});
 	EXPECT_FALSE(Exists(target + "/a"));
-	EXPECT_FALSE(HostMountPoint(target));
+	EXPECT_FALSE(IsMountPoint(target));
 }
 
 // Makes a file in the rootfs with a mode and an owner.

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -45,21 +46,7 @@ bool Has(const std::string &fields, const std::string &what)
 	return fields.find(" " + what) != std::string::npos;
 }
 
-// Is path a mount point in the host's (our) mount namespace?
-bool HostMountPoint(const std::string &path)
-{
-	std::stringstream ss(ReadFile("/proc/self/mountinfo"));
-	std::string line;
-	while (std::getline(ss, line)) {
-		std::stringstream fields(line);
-		std::string f;
-		for (int i = 0; i < 5; i++)
-			fields >> f;
-		if (f == path)
-			return true;
-	}
-	return false;
-}
+using kk_scope::IsMountPoint;
 
 // A name at the host's root that no one has: the tests only check that it
 // never appears.
@@ -239,7 +226,7 @@ TEST_F(RootfsConformance, DanglingSymlinkDestinationsMountInsideTheRootfs)
 	EXPECT_TRUE(Exists(rootfs_ + file + "/app.conf"));
 	for (const auto &p : {abs, rel, file}) {
 		EXPECT_FALSE(Exists(p)) << p;
-		EXPECT_FALSE(HostMountPoint(p)) << p;
+		EXPECT_FALSE(IsMountPoint(p)) << p;
 	}
 	Kakoi({"delete", "--force", id_});
 	ExpectNothingLeftBehind(id_);

@@ -75,6 +75,41 @@ std::vector<std::string> MountsUnder(const std::vector<std::string> &prefixes)
 	return out;
 }
 
+bool IsMountPoint(const std::string &path)
+{
+	std::ifstream in("/proc/self/mountinfo");
+	for (std::string line; std::getline(in, line);)
+		if (MountPoint(line) == path)
+			return true;
+	return false;
+}
+
+static std::string Slurp(const std::string &path)
+{
+	std::ifstream in(path);
+	std::stringstream ss;
+	ss << in.rdbuf();
+	return ss.str();
+}
+
+SysctlGuard::SysctlGuard(const std::string &name) : path_("/proc/sys/" + name)
+{
+	before_ = Slurp(path_);
+}
+
+SysctlGuard::~SysctlGuard()
+{
+	Restore();
+}
+
+bool SysctlGuard::Restore()
+{
+	if (before_.empty() || Slurp(path_) == before_)
+		return false;
+	std::ofstream(path_) << before_;
+	return true;
+}
+
 void UnmountUnder(const std::vector<std::string> &prefixes)
 {
 	std::vector<std::string> mounts = MountsUnder(prefixes);

@@ -39,6 +39,29 @@ std::string MountPoint(const std::string &mountinfo_line);
 // Unmounts (lazily, deepest first) every mount MountsUnder(prefixes) finds.
 void UnmountUnder(const std::vector<std::string> &prefixes);
 
+// Is path a mount point in this process's (the host's) mount namespace?
+bool IsMountPoint(const std::string &path);
+
+// A host sysctl a test must never leave changed, even when kakoi has a bug:
+// read when made; Restore() (and the destructor) write it back if it
+// differs, Restore() saying whether it had to.
+class SysctlGuard
+{
+      public:
+	explicit SysctlGuard(const std::string &name);
+	~SysctlGuard();
+	SysctlGuard(const SysctlGuard &) = delete;
+	SysctlGuard &operator=(const SysctlGuard &) = delete;
+	const std::string &Before() const
+	{
+		return before_;
+	}
+	bool Restore();
+
+      private:
+	std::string path_, before_;
+};
+
 } // namespace kk_scope
 
 #endif
