@@ -1,13 +1,18 @@
 /* uid_map and gid_map of a new user namespace, written by the runtime (which
  * holds the host privileges the init gave up by entering the namespace)
- * while the init waits. */
+ * while the init waits. With a user namespace joined by path the config's
+ * mappings are checked against that namespace's, never written. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/warn.h"
 #include "runtime/container/namespaces.h"
 #include "runtime/exec/ctx.h"
 #include "runtime/sys/write.h"
@@ -80,14 +85,90 @@ static const struct kk_op_type op_idmap = {
 	.describe = idmap_describe,
 };
 
+/* Is every mapping of m a line of the map file text? */
+static bool maps_match(const struct kk_id_mappings *m, const char *text)
+{
+	size_t lines = 0;
+
+	for (const char *line = text; *line != '\0'; lines++) {
+		uint32_t c, h, s;
+		bool found = false;
+
+		if (sscanf(line, "%u %u %u", &c, &h, &s) != 3)
+			return false;
+		for (size_t i = 0; i < m->n && !found; i++)
+			found = m->v[i].container_id == c && m->v[i].host_id == h &&
+				m->v[i].size == s;
+		if (!found)
+			return false;
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+	return lines == m->n;
+}
+
+/* The whole of a small /proc file, NUL-terminated; false if unreadable. */
+static bool read_text(const char *path, char *buf, size_t len)
+{
+	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+	ssize_t n;
+
+	while (fd >= 0 && used < len - 1 && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	return fd >= 0 && used < len - 1;
+}
+
+static int check_one(int pid, const char *file, const char *field, const struct kk_id_mappings *m,
+		     const char *ns_path, struct kk_error *err)
+{
+	char path[64], text[16384];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	if (m->n == 0 || (read_text(path, text, sizeof(text)) && maps_match(m, text)))
+		return 0;
+	return kk_error_set(err, KK_ERR_INVALID,
+			    "%s: not the mappings of the user namespace at %s, which is joined, "
+			    "not made",
+			    field, ns_path);
+}
+
+/* containerd and CRI-O send the mappings with a user namespace they made:
+ * they must be that namespace's, as runc checks. A path that names no
+ * process (a bind-mounted namespace file) cannot be read without entering
+ * it: the namespace's own mappings apply whatever the config says. */
+static int check_joined(const struct kk_linux *lx, const char *ns_path, struct kk_error *err)
+{
+	int pid;
+	char rest[8];
+
+	if (lx->uid_mappings.n == 0 && lx->gid_mappings.n == 0)
+		return 0;
+	if (sscanf(ns_path, "/proc/%d/ns/user%1s", &pid, rest) != 1) {
+		kk_warn("linux.uidMappings: the user namespace at %s is joined; its own mappings "
+			"apply, these are not checked",
+			ns_path);
+		return 0;
+	}
+	if (check_one(pid, "uid_map", "linux.uidMappings", &lx->uid_mappings, ns_path, err) < 0)
+		return -1;
+	return check_one(pid, "gid_map", "linux.gidMappings", &lx->gid_mappings, ns_path, err);
+}
+
 int kk_plan_idmap(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
 {
 	const struct kk_linux *lx = spec->linux_;
+	const char *joined = NULL;
 	bool new_user = false;
 
 	for (size_t i = 0; i < lx->n_namespaces; i++)
-		if (lx->namespaces[i].type == CLONE_NEWUSER && lx->namespaces[i].path == NULL)
-			new_user = true;
+		if (lx->namespaces[i].type == CLONE_NEWUSER) {
+			new_user = lx->namespaces[i].path == NULL;
+			joined = lx->namespaces[i].path;
+		}
+	if (joined != NULL)
+		return check_joined(lx, joined, err);
 	if (!new_user) {
 		if (lx->uid_mappings.n > 0 || lx->gid_mappings.n > 0)
 			return kk_error_set(

@@ -215,6 +215,37 @@ TEST_F(Conformance, ExecCapIsNeitherInheritableNorAmbient)
 		<< unknown;
 }
 
+// containerd and CRI-O send the mappings along with a user namespace they
+// made and the container joins: they must be that namespace's, as runc
+// checks; they are never written. (kakoi plan: nothing is created.)
+TEST_F(Conformance, MappingsOfAJoinedUserNamespaceMustBeItsOwn)
+{
+	const std::string ns = "/proc/" + std::to_string(getpid()) + "/ns/";
+	config_->Set("linux.namespaces", "[]");
+	for (const char *type : {"user", "pid", "mount", "network", "ipc", "uts"})
+		config_->Append("linux.namespaces",
+				R"({"type":")" + std::string(type) + R"(","path":")" + ns +
+					(std::string(type) == "mount"	  ? "mnt"
+					 : std::string(type) == "network" ? "net"
+									  : type) +
+					"\"}");
+	config_->Remove("hostname");
+	const std::string identity = R"([{"containerID":0,"hostID":0,"size":4294967295}])";
+	config_->Set("linux.uidMappings", identity);
+	config_->Set("linux.gidMappings", identity);
+	SaveConfig();
+	Result same = Kakoi({"plan", "--bundle", bundle_, id_});
+	EXPECT_EQ(same.exit_code, 0) << same;
+
+	config_->Set("linux.uidMappings", R"([{"containerID":0,"hostID":100000,"size":65536}])");
+	SaveConfig();
+	Result other = Kakoi({"plan", "--bundle", bundle_, id_});
+	EXPECT_EQ(other.exit_code, 1) << other;
+	EXPECT_EQ(other.err,
+		  "kakoi: linux.uidMappings: not the mappings of the user namespace at " + ns +
+			  "user, which is joined, not made\n");
+}
+
 // runc creates the --log file at start; managers open it afterwards.
 TEST_F(Conformance, TheLogFileIsCreatedEvenWhenNothingIsLogged)
 {
