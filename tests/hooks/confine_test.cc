@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/wait.h>
 
+#include "tests/hooks/file_handle.h"
 #include "tests/hooks/hook_fixture.h"
 #include "tests/scope/scope.h"
 
@@ -45,25 +46,7 @@ std::string Line(const std::string &text, const std::string &key)
 
 using kk_scope::SysctlGuard;
 
-// The handle of a host file, as a hook would need it: its type and bytes.
-bool Handle(const std::string &path, std::string *type, std::string *hex)
-{
-	std::vector<unsigned char> buf(sizeof(file_handle) + MAX_HANDLE_SZ);
-	auto *h = reinterpret_cast<file_handle *>(buf.data());
-	const unsigned char *bytes = buf.data() + offsetof(file_handle, f_handle);
-	int mount_id = 0;
-	char two[3];
-
-	h->handle_bytes = MAX_HANDLE_SZ;
-	if (name_to_handle_at(AT_FDCWD, path.c_str(), h, &mount_id, 0) < 0)
-		return false;
-	*type = std::to_string(h->handle_type);
-	for (unsigned i = 0; i < h->handle_bytes; i++) {
-		snprintf(two, sizeof(two), "%02x", bytes[i]);
-		*hex += two;
-	}
-	return true;
-}
+using kk_hooks_test::FileHandle;
 
 class Confine : public HookRun
 {
@@ -185,7 +168,7 @@ TEST_F(Confine, AnImagesHookCannotOpenAHostFileByHandle)
 	std::string victim = dir + "/host-file";
 	std::ofstream(victim) << "host data\n";
 	std::string type, hex;
-	ASSERT_TRUE(Handle(victim, &type, &hex));
+	ASSERT_TRUE(FileHandle(victim, &type, &hex));
 
 	for (const char *profile : {"standard", "strict"}) {
 		Profile(profile);

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/hooks/file_handle.h"
 #include "tests/integration/harness.h"
 #include "tests/scope/scope.h"
 
@@ -59,25 +60,7 @@ std::set<std::string> Lines(const std::string &text)
 const char kEscapeCaps[] = "[\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\",\"CAP_AUDIT_WRITE\","
 			   "\"CAP_DAC_OVERRIDE\",\"CAP_DAC_READ_SEARCH\",\"CAP_SYS_ADMIN\"]";
 
-// The handle of a host file, as a hook would need it: type and hex bytes.
-bool Handle(const std::string &path, std::string *type, std::string *hex)
-{
-	std::vector<unsigned char> buf(sizeof(file_handle) + MAX_HANDLE_SZ);
-	auto *h = reinterpret_cast<file_handle *>(buf.data());
-	const unsigned char *bytes = buf.data() + offsetof(file_handle, f_handle);
-	int mount_id = 0;
-	char two[3];
-
-	h->handle_bytes = MAX_HANDLE_SZ;
-	if (name_to_handle_at(AT_FDCWD, path.c_str(), h, &mount_id, 0) < 0)
-		return false;
-	*type = std::to_string(h->handle_type);
-	for (unsigned i = 0; i < h->handle_bytes; i++) {
-		snprintf(two, sizeof(two), "%02x", bytes[i]);
-		*hex += two;
-	}
-	return true;
-}
+using kk_hooks_test::FileHandle;
 
 using kk_scope::SysctlGuard;
 
@@ -201,7 +184,7 @@ TEST_P(HooksConfine, AStartContainerHookCannotOpenAHostFileByHandle)
 	std::string victim = bundle_ + "/host-file";
 	WriteFile(victim, "host data\n");
 	std::string type, hex;
-	ASSERT_TRUE(Handle(victim, &type, &hex)) << strerror(errno);
+	ASSERT_TRUE(FileHandle(victim, &type, &hex)) << strerror(errno);
 	SetCaps(kEscapeCaps);
 	// Through /hooklog: a writable mount of the same filesystem.
 	AddImageHook({"handle", "/hooklog/handle", "/hooklog", type, hex, "HACKED"});
