@@ -160,13 +160,17 @@ static int v2_cpu_max(struct cg_writes *w, const struct kk_cpu *c, struct kk_err
 	return cg_emit(w, c->quota.set ? CGF_CPU_QUOTA : CGF_CPU_PERIOD, 0, "cpu.max", value, err);
 }
 
+/* v2 has no realtime group scheduling: a value asks for what cannot be had
+ * (crun refuses it too), a 0 asks for nothing (crun and runc go on). */
 static int v2_cpu(struct cg_writes *w, const struct kk_cpu *c, struct kk_error *err)
 {
-	if (c->realtime_runtime.set || c->realtime_period.set)
+	bool runtime = c->realtime_runtime.set && c->realtime_runtime.value != 0;
+
+	if (runtime || (c->realtime_period.set && c->realtime_period.value != 0))
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "linux.resources.cpu.%s: not supported on "
 				    "cgroup v2 (no realtime group scheduling)",
-				    c->realtime_runtime.set ? "realtimeRuntime" : "realtimePeriod");
+				    runtime ? "realtimeRuntime" : "realtimePeriod");
 	if (c->shares.set && c->shares.value != 0 &&
 	    cg_emit_i64(w, CGF_CPU_SHARES, "cpu.weight", (int64_t)cpu_weight(c->shares.value),
 			err) < 0)

@@ -167,7 +167,7 @@ TEST(PlanCpu, V2WeightAndMax)
 	EXPECT_EQ(SetsFor(Layout::V2, res), (V{"max 20000 to cgroup2:/x/cpu.max"}));
 }
 
-TEST(PlanCpu, V2RealtimeIsAnError)
+TEST(PlanCpu, V2RealtimeValuesAreAnErrorZerosAreNot)
 {
 	kk_cpu c = {};
 	kk_resources res = {};
@@ -176,6 +176,10 @@ TEST(PlanCpu, V2RealtimeIsAnError)
 	EXPECT_EQ(ErrorFor(Layout::V2, res),
 		  "linux.resources.cpu.realtimeRuntime: not supported on cgroup v2 (no realtime "
 		  "group scheduling)");
+	// Zeros ask for nothing: crun and runc go on.
+	c.realtime_runtime = I64(0);
+	c.realtime_period = U64(0);
+	EXPECT_EQ(ErrorFor(Layout::V2, res), "");
 }
 
 TEST(PlanHugetlb, V1V2AndHybrid)
