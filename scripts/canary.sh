@@ -122,7 +122,7 @@ churn() {
 		"${PODMAN[@]}" run --rm --name "$name-churn" "${PODMAN_RUN[@]}" \
 			"localhost/$name:latest" /bin/true >/dev/null 2>&1
 		echo "$n" >"$dir/churn.count"
-		sleep 3
+		sleep 5
 	done
 }
 
