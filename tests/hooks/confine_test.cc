@@ -24,18 +24,6 @@ const uint64_t kAllCaps = (1ULL << 41) - 1;
 // Global (not namespaced) and harmless to change for an instant.
 const char kSysctl[] = "kernel/printk_ratelimit_burst";
 
-template <typename Fn> int InChild(Fn fn)
-{
-	int status = 0;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(fn());
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 std::string Line(const std::string &text, const std::string &key)
 {
 	size_t at = text.find(key);

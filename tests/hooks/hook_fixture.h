@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,19 @@
 
 namespace hooktest
 {
+
+// Runs fn in a child and returns its exit status (fn's return), or -1.
+template <typename Fn> int InChild(Fn fn)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
 
 const char kState[] =
 	R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":4242,"bundle":"/b"})";

@@ -14,19 +14,6 @@ extern "C" long hk_reply_margin_s; // hooks/run.c: how long R waits for S beyond
 namespace hooktest
 {
 
-// Runs fn in a child and returns its exit status (fn's return), or -1.
-template <typename Fn> int InChild(Fn fn)
-{
-	int status = 0;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(fn());
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 // The script overwrites a later line of its own file (in place, same
 // length) before the shell has read that far: only the copy that was
 // hashed may run.
