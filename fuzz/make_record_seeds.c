@@ -150,6 +150,27 @@ static int write_good(const char *dir, int dir_fd, const struct kk_record *rec, 
 	return write_raw(dir, seed, raw, *len);
 }
 
+/* The mounts record of a container in a joined mount namespace, as
+ * mounts-joined.rec (record_fuzz decodes every input as both files). */
+static int write_mounts(const char *dir, int dir_fd)
+{
+	struct kk_mounts_record r = {.ns_dev = 4, .ns_ino = 4026532000, .mnt_id = 29};
+	KK_AUTOFREE char *buf = NULL;
+	struct kk_error err;
+	size_t len = 0;
+
+	kk_error_clear(&err);
+	strcpy(r.ns_path, "/proc/4321/ns/mnt");
+	strcpy(r.rootfs, "/srv/bundles/web/rootfs");
+	if (kk_mounts_record_write(dir_fd, &r, &err) < 0 ||
+	    kk_state_read_file(dir_fd, "mounts", sizeof(r) + 1, &buf, &len, &err) < 0 ||
+	    unlinkat(dir_fd, "mounts", 0) < 0) {
+		fprintf(stderr, "make_record_seeds: mounts: %s\n", err.msg);
+		return -1;
+	}
+	return write_raw(dir, "mounts-joined", (const uint8_t *)buf, len);
+}
+
 static int write_all(const char *dir)
 {
 	struct kk_record running = {.flags = KK_RECORD_CREATED | KK_RECORD_STARTED,
@@ -170,6 +191,7 @@ static int write_all(const char *dir)
 	memset(creating.bundle, 'b', PATH_MAX - 1);
 	memset(creating.cgroup_path, 'c', PATH_MAX - 1);
 	if (dir_fd < 0 || write_good(dir, dir_fd, &creating, "creating-longest", raw, &len) < 0 ||
+	    write_mounts(dir, dir_fd) < 0 ||
 	    write_good(dir, dir_fd, &running, "running", raw, &len) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < sizeof(damages) / sizeof(damages[0]); i++) {

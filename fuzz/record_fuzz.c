@@ -1,6 +1,7 @@
 /* Fuzz target: the bytes of a container's state record
  * (<root>/<id>/record) -> kk_record_decode(), and the same bytes as a file
- * through kk_record_read(), which must agree with it. The record is written
+ * through kk_record_read(), which must agree with it; and the same bytes
+ * as a mounts record (<root>/<id>/mounts) -> kk_mounts_record_decode(). The record is written
  * only by kakoi, but a torn disk or a meddling hand can leave anything
  * there, and `kill`/`delete` act on the pid it holds.
  *
@@ -106,6 +107,30 @@ static void check_read(const uint8_t *data, size_t size, int decoded, const stru
 		violated("kk_record_read's error does not say what is corrupt", &err);
 }
 
+/* The same bytes as a mounts record (delete unmounts at its rootfs): an
+ * accepted one holds terminated, absolute paths and decodes again. */
+static void check_mounts(const uint8_t *copy, size_t size)
+{
+	KK_AUTOFREE struct kk_mounts_record *r = malloc(sizeof(*r));
+	KK_AUTOFREE struct kk_mounts_record *again = malloc(sizeof(*again));
+	struct kk_error err;
+
+	if (r == NULL || again == NULL)
+		abort();
+	kk_error_clear(&err);
+	if (kk_mounts_record_decode(copy, size, r, &err) < 0) {
+		fz_check_failure("kk_mounts_record_decode", &err, FZ_CODE(KK_ERR_INVALID));
+		return;
+	}
+	if (r->magic != KK_MOUNTS_MAGIC || !terminated(r->rootfs, sizeof(r->rootfs)) ||
+	    !terminated(r->ns_path, sizeof(r->ns_path)) || r->rootfs[0] != '/' ||
+	    (r->ns_path[0] != '\0' && r->ns_path[0] != '/'))
+		violated("an accepted mounts record breaks its promises", NULL);
+	if (kk_mounts_record_decode(r, sizeof(*r), again, &err) < 0 ||
+	    memcmp(r->rootfs, again->rootfs, sizeof(r->rootfs)) != 0 || r->mnt_id != again->mnt_id)
+		violated("an accepted mounts record does not decode again to itself", &err);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -132,5 +157,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		check_accepted(rec);
 	check_read(data, size, rc, rec);
+	check_mounts(copy, size);
 	return 0;
 }

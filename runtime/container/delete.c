@@ -1,4 +1,5 @@
-/* delete: remove a stopped container's cgroup and state. A created or
+/* delete: remove a stopped container's cgroup, its mounts in a shared mount
+ * namespace (shared_mounts.c) and its state. A created or
  * running one is refused (runtime.md: delete of a container that is not
  * stopped MUST error); --force kills it first, and a missing one is fine. */
 #define _GNU_SOURCE
@@ -19,6 +20,7 @@
 #include "runtime/container/internal.h"
 #include "runtime/container/lifecycle_hooks.h"
 #include "runtime/container/open.h"
+#include "runtime/container/shared_mounts.h"
 #include "runtime/sys/sys.h"
 
 static const char *status_name(int status)
@@ -144,8 +146,8 @@ static int tear_down(const struct kk_runtime_opts *rt, const char *id, bool forc
 										: h->status));
 	if (prepare_poststop(rt, h, &spec, &hooks, err) < 0)
 		return -1;
-	if (kill_all(&h->rec, err) < 0 || remove_cgroup(&h->rec, err) < 0 ||
-	    kk_state_remove(h->root_fd, id, err) < 0)
+	if (kill_all(&h->rec, err) < 0 || kk_shared_mounts_delete(h->dir_fd, err) < 0 ||
+	    remove_cgroup(&h->rec, err) < 0 || kk_state_remove(h->root_fd, id, err) < 0)
 		return -1;
 	poststop(h, spec, &hooks);
 	return 0;

@@ -40,10 +40,13 @@ static const struct {
 	{"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS},
 };
 #define N_NS (sizeof(ns_order) / sizeof(ns_order[0]))
+/* After the namespace fds: the init's root directory. */
+#define ROOT_FD N_NS
+#define N_FDS (N_NS + 1)
 
 static void close_all(int *fds)
 {
-	for (size_t i = 0; i < N_NS; i++)
+	for (size_t i = 0; i < N_FDS; i++)
 		kk_closep(&fds[i]);
 }
 
@@ -51,8 +54,16 @@ static void close_all(int *fds)
  * own user namespace is refused (EINVAL). */
 static int open_ns(pid_t init_pid, int *fds, struct kk_error *err)
 {
-	for (size_t i = 0; i < N_NS; i++)
+	char root[64];
+
+	for (size_t i = 0; i < N_FDS; i++)
 		fds[i] = -1;
+	/* Where the init is chrooted (in a shared mount namespace) or
+	 * pivoted: joining the mount namespace alone gives its root. */
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
+	fds[ROOT_FD] = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fds[ROOT_FD] < 0)
+		return kk_error_sys(err, errno, "exec: open %s", root);
 	for (size_t i = 0; i < N_NS; i++) {
 		char theirs[64], ours[64];
 		struct stat a, b;
@@ -88,10 +99,11 @@ static int join_ns(struct kk_ctx *ctx, int *fds, struct kk_error *err)
 						    "exec: become the user namespace's root");
 		}
 	}
+	/* The init's root, not the mount namespace's: without a mount
+	 * namespace of its own the container is a chroot in a shared one. */
+	if (fchdir(fds[ROOT_FD]) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return kk_error_sys(err, errno, "exec: enter the container's root");
 	close_all(fds);
-	/* The mount namespace's root is the container's; be there. */
-	if (chdir("/") < 0)
-		return kk_error_sys(err, errno, "exec: chdir / in the container");
 	return 0;
 }
 
@@ -112,13 +124,13 @@ __attribute__((noreturn)) static void run_process(struct kk_ctx *ctx, const stru
  * the --preserve-fds range. */
 static void close_inherited(const struct kk_ctx *ctx, const int *ns_fds)
 {
-	int keep[N_NS + 2];
+	int keep[N_FDS + 2];
 
-	for (size_t i = 0; i < N_NS; i++)
+	for (size_t i = 0; i < N_FDS; i++)
 		keep[i] = ns_fds[i];
-	keep[N_NS] = ctx->sync_fd;
-	keep[N_NS + 1] = ctx->seccomp_sock_fd;
-	kk_close_fds_except(3 + ctx->preserve_fds, keep, N_NS + 2);
+	keep[N_FDS] = ctx->sync_fd;
+	keep[N_FDS + 1] = ctx->seccomp_sock_fd;
+	kk_close_fds_except(3 + ctx->preserve_fds, keep, N_FDS + 2);
 }
 
 __attribute__((noreturn)) static void child_main(struct kk_ctx *ctx, const struct kk_plan *plan,
@@ -230,7 +242,7 @@ int kk_exec_spawn(struct kk_ctx *ctx, const struct kk_plan *plan, pid_t init_pid
 		  struct kk_cgroup *cg, pid_t *pid, int *console, struct kk_error *err)
 {
 	struct answer a = {.pid = 0, .console = -1};
-	int fds[N_NS];
+	int fds[N_FDS];
 	int sv[2];
 	pid_t child;
 	int rc;

@@ -125,19 +125,6 @@ static const struct kk_op_type op_unshare_cgroup = {
 	.describe = unshare_describe,
 };
 
-static void layer_describe(const struct kk_op *op, char *buf, size_t len)
-{
-	(void)op;
-	snprintf(buf, len, "new mount namespace over the shared one, for kakoi's mounts");
-}
-
-static const struct kk_op_type op_mount_layer = {
-	.name = "unshare",
-	.phase = KK_PHASE_INIT_JOIN,
-	.apply = unshare_apply,
-	.describe = layer_describe,
-};
-
 static const struct kk_op_type op_join = {
 	.name = "setns",
 	.phase = KK_PHASE_INIT_JOIN,
@@ -207,26 +194,6 @@ static int plan_joins(struct kk_plan *plan, const struct kk_linux *lx, struct kk
 	return 0;
 }
 
-/* A mount namespace the clone does not create (none listed: kakoi's, as
- * the spec says; or one joined by path) is shared with others, often the
- * host. The rootfs ops mount the rootfs, /proc, /dev and the config's
- * mounts, make "/" rslave and pivot_root: done there, they would change
- * the host's mounts and outlive the container (runc leaves them behind).
- * So once the mount namespace is joined, the init unshares a private one
- * over it: a copy that starts with the shared namespace's mounts, whose
- * "/" the rootfs ops make a slave of it (mounts made there later still
- * reach the container), and which dies with the container, leaving
- * nothing to undo. */
-static int plan_mount_layer(struct kk_plan *plan, const struct kk_linux *lx, struct kk_error *err)
-{
-	struct kk_op op = {.type = &op_mount_layer, .num = CLONE_NEWNS};
-
-	for (size_t i = 0; i < lx->n_namespaces; i++)
-		if (lx->namespaces[i].type == CLONE_NEWNS && lx->namespaces[i].path == NULL)
-			return 0;
-	return kk_plan_add(plan, &op, err);
-}
-
 int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
 {
 	const struct kk_linux *lx = spec->linux_;
@@ -253,5 +220,5 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 		    kk_plan_add(plan, &op, err) < 0)
 			return -1;
 	}
-	return plan_mount_layer(plan, lx, err);
+	return 0;
 }

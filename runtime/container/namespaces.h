@@ -20,9 +20,8 @@ uint64_t kk_ns_clone_flags(const struct kk_spec *spec);
  * a time namespace with its offsets (both only affect later children), the
  * host-attach id-map op for a new user namespace, the init-join ops for
  * the other namespaces given by path (each refuses a path that no longer
- * leads to the namespace the plan saw), and, when the clone creates no
- * mount namespace (none listed, or one joined by path), a private one the
- * init unshares over the shared one for its mounts. Refuses what cannot
+ * leads to the namespace the plan saw). Without a mount namespace of the
+ * container's own, shared_mounts.h takes care of the mounts. Refuses what cannot
  * work: a type twice, a relative or missing path, a new user namespace
  * without mappings, joining a user namespace while creating others. */
 int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);

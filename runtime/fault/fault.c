@@ -101,6 +101,9 @@ KK_FAULT_WRAP(int, mount,
 	      (s, t, fs, f, d))
 KK_FAULT_WRAP(int, umount2, (const char *t, int f), (t, f))
 KK_FAULT_WRAP(int, pivot_root, (const char *n, const char *o), (n, o))
+KK_FAULT_WRAP(int, mount_setattr,
+	      (int d, const char *p, unsigned int f, struct mount_attr *a, size_t s),
+	      (d, p, f, a, s))
 KK_FAULT_WRAP(int, openat, (int d, const char *p, int f, mode_t m), (d, p, f, m))
 KK_FAULT_WRAP(int, openat2, (int d, const char *p, struct open_how *h, size_t s), (d, p, h, s))
 KK_FAULT_WRAP(int, mkdirat, (int d, const char *p, mode_t m), (d, p, m))
@@ -130,6 +133,7 @@ const struct kk_sys kk_fault_sys = {
 	.mount = kk_fault_mount,
 	.umount2 = kk_fault_umount2,
 	.pivot_root = kk_fault_pivot_root,
+	.mount_setattr = kk_fault_mount_setattr,
 	.openat = kk_fault_openat,
 	.openat2 = kk_fault_openat2,
 	.mkdirat = kk_fault_mkdirat,

@@ -2,6 +2,7 @@
  * specconv mountFlags and mountPropagationMapping), everything else passed
  * to the file system as data, comma-joined, as runc does. */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -70,14 +71,42 @@ static const struct flag_word copyup_words[] = {
 	{"notmpcopyup", true, 0},
 };
 
-/* Words runc knows that kakoi refuses rather than misapplies: the
- * recursive attributes need mount_setattr(2), idmap needs an idmapped
- * mount. */
+/* The recursive attributes (spec 1.1, runc's recAttrFlags): applied with
+ * mount_setattr(AT_RECURSIVE) to the new mount and everything under it,
+ * after the mount and its remount. An atime mode is set by clearing the
+ * whole atime field (mount_setattr(2)). */
+struct rec_word {
+	const char *name;
+	bool clear;
+	uint64_t attr;
+};
+
+static const struct rec_word rec_words[] = {
+	{"rro", false, MOUNT_ATTR_RDONLY},
+	{"rrw", true, MOUNT_ATTR_RDONLY},
+	{"rnosuid", false, MOUNT_ATTR_NOSUID},
+	{"rsuid", true, MOUNT_ATTR_NOSUID},
+	{"rnodev", false, MOUNT_ATTR_NODEV},
+	{"rdev", true, MOUNT_ATTR_NODEV},
+	{"rnoexec", false, MOUNT_ATTR_NOEXEC},
+	{"rexec", true, MOUNT_ATTR_NOEXEC},
+	{"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+	{"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+	{"rrelatime", false, MOUNT_ATTR_RELATIME},
+	{"rnorelatime", true, MOUNT_ATTR_RELATIME},
+	{"rnoatime", false, MOUNT_ATTR_NOATIME},
+	{"ratime", true, MOUNT_ATTR_NOATIME},
+	{"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
+	{"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+	{"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+/* Words runc knows that kakoi refuses rather than misapplies: idmap needs
+ * an idmapped mount (issue 13). */
 static const char *const refused_words[] = {
-	"rro",	    "rrw",    "rnosuid",      "rsuid",		"rnodev",	"rdev",
-	"rnoexec",  "rexec",  "rnodiratime",  "rdiratime",	"rrelatime",	"rnorelatime",
-	"rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-	"idmap",    "ridmap",
+	"idmap",
+	"ridmap",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -138,6 +167,20 @@ static int add_word(struct kk_mount_opts *o, const char *word, size_t index, str
 		o->copyup = !w->clear;
 		return 0;
 	}
+	for (size_t i = 0; i < N(rec_words); i++) {
+		const struct rec_word *r = &rec_words[i];
+
+		if (strcmp(r->name, word) != 0)
+			continue;
+		if (r->clear) {
+			o->attr_clr |= r->attr;
+		} else {
+			o->attr_set |= r->attr;
+			if ((r->attr & MOUNT_ATTR__ATIME) == r->attr)
+				o->attr_clr |= MOUNT_ATTR__ATIME;
+		}
+		return 0;
+	}
 	if (refused(word))
 		return kk_error_set(err, KK_ERR_INVALID,
 				    "mounts[%zu].options: \"%s\" is not supported by kakoi", index,
@@ -182,5 +225,8 @@ const char *kk_mount_option_name(size_t i)
 	if (i < N(propagation_words))
 		return propagation_words[i].name;
 	i -= N(propagation_words);
-	return i < N(copyup_words) ? copyup_words[i].name : NULL;
+	if (i < N(copyup_words))
+		return copyup_words[i].name;
+	i -= N(copyup_words);
+	return i < N(rec_words) ? rec_words[i].name : NULL;
 }

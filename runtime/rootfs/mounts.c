@@ -138,6 +138,23 @@ static int mount_bind(const struct kk_mount *m, size_t index, const char *dest,
 	return 0;
 }
 
+/* The recursive words, on the new mount and every mount under it. */
+static int set_recursive(const char *dest, const struct kk_mount_opts *o, struct kk_ctx *ctx,
+			 struct kk_error *err)
+{
+	struct mount_attr attr = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+	KK_AUTOCLOSE int fd = -1;
+
+	if (o->attr_set == 0 && o->attr_clr == 0)
+		return 0;
+	fd = kk_rootfs_open(ctx->rootfs_fd, dest, O_PATH | O_NOFOLLOW, err);
+	if (fd < 0)
+		return -1;
+	if (kk_sys()->mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return kk_error_sys(err, errno, "set the recursive options on %s", dest);
+	return 0;
+}
+
 static int mount_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	const struct kk_mount *m = op->ref;
@@ -153,6 +170,8 @@ static int mount_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_err
 	for (size_t i = 0; i < o.n_propagation && r == 0; i++)
 		r = kk_rootfs_mount_on(ctx->rootfs_fd, op->path, NULL, NULL, o.propagation[i], NULL,
 				       err);
+	if (r == 0)
+		r = set_recursive(op->path, &o, ctx, err);
 	if (r < 0)
 		kk_error_prefix(err, "mounts[%zu]", (size_t)op->num);
 	return r;

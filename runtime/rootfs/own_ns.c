@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runtime/rootfs/rootfs.h"
 #include "runtime/rootfs/rootfs_ops.h"
 
 struct ns_names {
@@ -96,4 +97,18 @@ bool kk_rootfs_own_ns(const struct kk_spec *spec, int type, char *why, size_t le
 		return n != NULL && !is_hosts(n, ns->path, why, len);
 	}
 	return false;
+}
+
+bool kk_rootfs_mount_ns_shared(const struct kk_spec *spec, const char **path)
+{
+	const struct kk_linux *l = spec->linux_;
+
+	*path = NULL;
+	for (size_t i = 0; l != NULL && i < l->n_namespaces; i++) {
+		if (l->namespaces[i].type != CLONE_NEWNS)
+			continue;
+		*path = l->namespaces[i].path;
+		return *path != NULL;
+	}
+	return true;
 }

@@ -1,11 +1,17 @@
 /* linux.rootfsPropagation, and the rootfs bound onto itself.
  *
- * First every mount of the new namespace becomes a slave of the host's, so
- * nothing the init mounts travels back to the host; then the mount holding
- * the rootfs is made private (the kernel refuses pivot_root under a shared
- * parent) and the rootfs is bound onto itself so it is a mount point. The
- * configured propagation is applied to the new "/" after pivot_root, where
- * it concerns the container's root and not the host's. */
+ * In a mount namespace of the container's own: first every mount becomes
+ * a slave of the host's, so nothing the init mounts travels back to the
+ * host; then the mount holding the rootfs is made private (the kernel
+ * refuses pivot_root under a shared parent) and the rootfs is bound onto
+ * itself so it is a mount point.
+ *
+ * In a shared one (rootfs.h) neither "/" nor the parent is ours to
+ * change: the rootfs is bound onto itself and that bind, the container's
+ * own, made private, so nothing mounted under it reaches other namespaces.
+ *
+ * The configured propagation is applied to the new "/" after pivot_root
+ * (or chroot), where it concerns the container's root and not the host's. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,7 @@
 
 #include "parser/vocab.h"
 #include "runtime/exec/ctx.h"
+#include "runtime/rootfs/rootfs.h"
 #include "runtime/rootfs/rootfs_ops.h"
 #include "runtime/sys/sys.h"
 
@@ -73,10 +80,12 @@ static int bind_rootfs_apply(const struct kk_op *op, struct kk_ctx *ctx, struct 
 	(void)op;
 	if (ctx->rootfs == NULL || ctx->rootfs[0] != '/')
 		return kk_error_set(err, KK_ERR_INTERNAL, "the rootfs path is not absolute");
-	if (parent_mount_private(ctx->rootfs, err) < 0)
+	if (!op->num && parent_mount_private(ctx->rootfs, err) < 0)
 		return -1;
 	if (kk_sys()->mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return kk_error_sys(err, errno, "bind %s onto itself", ctx->rootfs);
+	if (op->num && kk_sys()->mount(NULL, ctx->rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+		return kk_error_sys(err, errno, "make the bind of %s private", ctx->rootfs);
 	fd = kk_sys()->openat(AT_FDCWD, ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return kk_error_sys(err, errno, "open %s", ctx->rootfs);
@@ -88,7 +97,14 @@ static int bind_rootfs_apply(const struct kk_op *op, struct kk_ctx *ctx, struct 
 
 static void bind_rootfs_describe(const struct kk_op *op, char *buf, size_t len)
 {
-	snprintf(buf, len, "bind %s onto itself (rbind), its parent mount private", op->path);
+	if (op->num)
+		snprintf(buf, len,
+			 "bind %s onto itself (rbind) in the shared mount namespace, "
+			 "the bind private",
+			 op->path);
+	else
+		snprintf(buf, len, "bind %s onto itself (rbind), its parent mount private",
+			 op->path);
 }
 
 static const struct kk_op_type bind_rootfs_op = {
@@ -102,8 +118,10 @@ int kk_rootfs_plan_prepare(struct kk_plan *plan, const struct kk_spec *spec, str
 {
 	struct kk_op slave = {.type = &root_slave_op};
 	struct kk_op bind = {.type = &bind_rootfs_op, .path = spec->root->path};
+	const char *joined;
 
-	if (kk_plan_add(plan, &slave, err) < 0)
+	bind.num = kk_rootfs_mount_ns_shared(spec, &joined);
+	if (!bind.num && kk_plan_add(plan, &slave, err) < 0)
 		return -1;
 	return kk_plan_add(plan, &bind, err);
 }

@@ -5,13 +5,20 @@
  * --no-pivot), masked and read-only paths, a read-only root, sysctls, the
  * hostname and the domain name.
  *
- * All of it runs in the init, inside a mount namespace of its own (a new
- * one, or a private one the init unshares over a shared one: namespaces.c),
- * so none of it needs an undo: the namespace dies with the init. Paths inside the rootfs are
- * resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) through kk_rootfs_open, so a
- * symlink in an attacker-controlled rootfs never leads out of it. */
+ * All of it runs in the init. In a mount namespace of the container's own
+ * it needs no undo: the namespace dies with the init. Without one (none
+ * listed, or one joined by path: kk_rootfs_mount_ns_shared) the host's "/"
+ * and the rootfs' parent keep their propagation, the bind of the rootfs is
+ * made private so every later mount hangs from it unseen by others, the
+ * rootfs is entered by chroot, and the runtime takes the bind away on
+ * failure and delete (runtime/container/shared_mounts.c). Paths inside the
+ * rootfs are resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+ * through kk_rootfs_open, so a symlink in an attacker-controlled rootfs
+ * never leads out of it. */
 #ifndef KK_RUNTIME_ROOTFS_H
 #define KK_RUNTIME_ROOTFS_H
+
+#include <stdbool.h>
 
 #include "base/error.h"
 #include "parser/spec.h"
@@ -26,6 +33,10 @@ extern "C" {
  * destination, a sysctl that needs a namespace the
  * container does not have), naming the field. */
 int kk_plan_rootfs(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
+
+/* True when the clone makes no mount namespace for the container: none is
+ * listed (the runtime's is inherited), or one is joined by path (*path). */
+bool kk_rootfs_mount_ns_shared(const struct kk_spec *spec, const char **path);
 
 /* Opens path (taken relative to root_fd even when absolute) without leaving
  * root_fd: no "..", symlink or magic link resolves outside it. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -114,12 +115,14 @@ struct kk_mount_opts {
 	size_t n_propagation;
 	bool bind;
 	bool copyup; /* "tmpcopyup": the tmpfs starts with a copy of what it covers */
+	/* The recursive words ("rro", "rnosuid", ...): MOUNT_ATTR_* for
+	 * mount_setattr(AT_RECURSIVE), applied last. */
+	uint64_t attr_set, attr_clr;
 	char data[KK_MOUNT_DATA_MAX]; /* options the table does not know, comma-joined */
 };
 
 /* Turns mounts[index] into flags and data; refuses what runc refuses, what
- * kakoi does not do (recursive mount attributes, idmap) and "tmpcopyup" on
- * anything but a tmpfs. */
+ * kakoi does not do yet (idmap) and "tmpcopyup" on anything but a tmpfs. */
 int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount_opts *opts,
 			 struct kk_error *err);
 

@@ -7,6 +7,7 @@
  *   record       fixed-layout binary record (struct kk_record), the runtime's own facts
  *   config.json  the config as it was at create (delete and kill read it, not the bundle)
  *   start.sock   the init waits here for `start` (created only while waiting)
+ *   mounts       only without a mount namespace of the container's own: see below
  *
  * Nothing here prints or exits; host changes go through the syscall seam. */
 #ifndef KK_RUNTIME_STATE_H
@@ -85,6 +86,30 @@ int kk_record_read(int dir_fd, struct kk_record *rec, struct kk_error *err);
  * contents, copied into *rec only when valid. The error says what is wrong,
  * not where (kk_record_read prefixes the file). */
 int kk_record_decode(const void *buf, size_t len, struct kk_record *rec, struct kk_error *err);
+
+/* Where the mounts of a container without a mount namespace of its own
+ * went (file "mounts", written only then): the shared namespace, and the
+ * mount that was at the rootfs before the container's were stacked on it.
+ * Delete takes away what is stacked above mnt_id, and nothing else. */
+#define KK_MOUNTS_MAGIC 0x6b6b6d6eu /* "kkmn" */
+#define KK_MOUNTS_VERSION 1
+
+struct kk_mounts_record {
+	uint32_t magic;
+	uint32_t version;
+	uint64_t ns_dev, ns_ino; /* the shared mount namespace (its nsfs inode) */
+	uint64_t mnt_id;	 /* the mount at rootfs before the container's */
+	char ns_path[PATH_MAX];	 /* joined by this path; "" for kakoi's own */
+	char rootfs[PATH_MAX];	 /* absolute, as resolved in that namespace */
+};
+
+int kk_mounts_record_write(int dir_fd, const struct kk_mounts_record *r, struct kk_error *err);
+/* *found is false (and 0 returned) when the container has no such file. */
+int kk_mounts_record_read(int dir_fd, struct kk_mounts_record *r, bool *found,
+			  struct kk_error *err);
+/* kk_mounts_record_read's checks on len bytes at buf (any alignment). */
+int kk_mounts_record_decode(const void *buf, size_t len, struct kk_mounts_record *r,
+			    struct kk_error *err);
 
 /* Writes a pid file (plain decimal, no newline like runc) at an absolute or
  * cwd-relative path, atomically; registers its removal on undo when undo is

@@ -15,6 +15,12 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+static int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+			     struct mount_attr *attr, size_t size)
+{
+	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+}
+
 static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	return openat(dirfd, path, flags, mode);
@@ -39,6 +45,7 @@ const struct kk_sys kk_sys_linux = {
 	.mount = mount,
 	.umount2 = umount2,
 	.pivot_root = sys_pivot_root,
+	.mount_setattr = sys_mount_setattr,
 	.openat = sys_openat,
 	.openat2 = sys_openat2,
 	.mkdirat = mkdirat,

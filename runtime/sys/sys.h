@@ -24,6 +24,7 @@ extern "C" {
 #endif
 
 struct clone_args;
+struct mount_attr;
 
 struct kk_sys {
 	/* mounts */
@@ -31,6 +32,8 @@ struct kk_sys {
 		     unsigned long flags, const void *data);
 	int (*umount2)(const char *target, int flags);
 	int (*pivot_root)(const char *new_root, const char *put_old);
+	int (*mount_setattr)(int dirfd, const char *path, unsigned int flags,
+			     struct mount_attr *attr, size_t size);
 	/* files and directories */
 	int (*openat)(int dirfd, const char *path, int flags, mode_t mode);
 	int (*openat2)(int dirfd, const char *path, struct open_how *how, size_t size);

@@ -276,6 +276,28 @@ class FaultCampaign : public IntegrationTest
 		return r.exit_code == 0 && WaitForStatus(id_, "stopped", 5000);
 	}
 
+	// A fault in create leaves nothing of the container, or the fault was
+	// survived and it is created.
+	void CreateCampaign(const std::string &label)
+	{
+		config_->SetArgs({"/bin/true"});
+		SaveConfig();
+		Campaign(
+			label, [] { return true; },
+			{"create", "--bundle", bundle_, "--pid-file", pid_file_, id_},
+			[&](const Shot &s) {
+				if (s.result.exit_code == 0) // a fault the operation may survive
+					return Status().first == "created"
+						       ? std::vector<std::string>{}
+						       : std::vector<std::string>{
+								 "exit 0 but not created"};
+				std::vector<std::string> bad = CheckFailure(s),
+							 left = CheckNothingOfIt();
+				bad.insert(bad.end(), left.begin(), left.end());
+				return bad;
+			});
+	}
+
 	std::string work_, report_, pid_file_;
 	std::unique_ptr<Process> sleeper_;
 	pid_t sleeper_pid_ = 0;
@@ -283,20 +305,15 @@ class FaultCampaign : public IntegrationTest
 
 TEST_F(FaultCampaign, Create)
 {
-	config_->SetArgs({"/bin/true"});
-	SaveConfig();
-	Campaign(
-		"create", [] { return true; },
-		{"create", "--bundle", bundle_, "--pid-file", pid_file_, id_},
-		[&](const Shot &s) {
-			if (s.result.exit_code == 0) // a fault the operation may survive
-				return Status().first == "created"
-					       ? std::vector<std::string>{}
-					       : std::vector<std::string>{"exit 0 but not created"};
-			std::vector<std::string> bad = CheckFailure(s), left = CheckNothingOfIt();
-			bad.insert(bad.end(), left.begin(), left.end());
-			return bad;
-		});
+	CreateCampaign("create");
+}
+
+// Without a mount namespace of its own the container's mounts are made in
+// the test's (the host's) namespace: every failed create takes them away.
+TEST_F(FaultCampaign, CreateWithoutAMountNamespace)
+{
+	config_->RemoveNamespace("mount");
+	CreateCampaign("create (no mount namespace)");
 }
 
 // Before the container's process ran, a failed run leaves nothing; after it

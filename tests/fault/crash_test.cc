@@ -299,6 +299,17 @@ TEST_F(CrashRecovery, Create)
 	Campaign("create", {"create", "--bundle", bundle_, "--pid-file", pid_file_, id_});
 }
 
+// Killed anywhere in create, a container without a mount namespace leaves
+// its mounts in the test's namespace; delete --force takes them away.
+TEST_F(CrashRecovery, CreateWithoutAMountNamespace)
+{
+	config_->RemoveNamespace("mount");
+	config_->SetArgs({"/bin/true"});
+	SaveConfig();
+	Campaign("create (no mount namespace)",
+		 {"create", "--bundle", bundle_, "--pid-file", pid_file_, id_});
+}
+
 // A crash after start leaves a running sleeper, which delete --force kills.
 TEST_F(CrashRecovery, RunDetach)
 {

@@ -3,6 +3,7 @@
 // anything on the host, and "tmpcopyup" (a tmpfs that starts with a copy of
 // the directory it covers, links copied as links, the rootfs left alone).
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,29 @@ TEST_F(Mounts, ReadonlyBindOfAHostDirectory)
 	EXPECT_EQ(r.out, "hello\nEROFS\nEROFS\n") << r;
 	EXPECT_EQ(ReadFile(dir + "/file"), "hello");
 	EXPECT_FALSE(Exists(dir + "/new"));
+}
+
+// "rro" (mount_setattr AT_RECURSIVE): the bind and the mount under it are
+// read-only in the container, where "ro" leaves the submount writable; the
+// host's own mounts stay writable.
+TEST_F(Mounts, RecursiveReadOnlyReachesSubmountsAndNotTheHost)
+{
+	std::string dir = HostTempDir("rro");
+	ASSERT_EQ(chmod(dir.c_str(), 0755), 0);
+	ASSERT_EQ(mkdir((dir + "/sub").c_str(), 0755), 0);
+	ASSERT_EQ(mount("kk-it-rro", (dir + "/sub").c_str(), "tmpfs", 0, "mode=0755"), 0);
+	config_->AddMount("/rro", "bind", dir, {"rbind", "rro", "rnosuid"});
+	config_->AddMount("/ro", "bind", dir, {"rbind", "ro"});
+	Result r =
+		RunContainer({"/bin/sh", "-c",
+			      "/probe write /rro/a x; /probe write /rro/sub/a x; "
+			      "/probe write /ro/sub/b x; grep ' /rro/sub ' /proc/self/mountinfo"});
+	EXPECT_EQ(r.out.rfind("EROFS\nEROFS\nok\n", 0), 0u) << r;
+	EXPECT_NE(r.out.find(" /rro/sub ro,nosuid"), std::string::npos) << r;
+	WriteFile(dir + "/sub/host", "still writable");
+	EXPECT_EQ(ReadFile(dir + "/sub/host"), "still writable");
+	EXPECT_EQ(ReadFile(dir + "/sub/b"), "x");
+	EXPECT_EQ(umount2((dir + "/sub").c_str(), MNT_DETACH), 0);
 }
 
 TEST_F(Mounts, ReadWriteBindReachesTheHost)

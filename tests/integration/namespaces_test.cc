@@ -5,9 +5,11 @@
 // one, the test puts it back and fails. Nothing is left behind (TearDown).
 #include <errno.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -252,31 +254,81 @@ std::vector<std::string> MountInfo(const std::string &pid, bool root_only = fals
 	return lines;
 }
 
-// No mount namespace listed: the container inherits kakoi's (the host's).
-// It runs, with its own /proc and /dev, and not one of its mounts shows in
-// the host's namespace, not even while it runs; "/" keeps its propagation.
-TEST_F(Namespaces, WithoutAMountNamespaceNothingIsMountedOnTheHost)
+std::string NsOf(const std::string &pid, const std::string &file = "mnt")
+{
+	char buf[64];
+	ssize_t n = readlink(("/proc/" + pid + "/ns/" + file).c_str(), buf, sizeof(buf) - 1);
+	return n > 0 ? std::string(buf, (size_t)n) : "";
+}
+
+// No mount namespace listed: the container inherits kakoi's, the host's
+// here (config-linux.md: it MUST). The init and an exec'd process are in
+// it, chrooted to the rootfs (the bundle's config.json, beside the rootfs,
+// is out of reach). Its mounts show in the host's namespace while it runs,
+// all under the rootfs; "/" keeps its propagation; delete takes them all.
+TEST_F(Namespaces, WithoutAMountNamespaceTheContainerIsInKakoisAndItsMountsGoAtDelete)
 {
 	std::vector<std::string> root_before = MountInfo("self", true);
+	std::string host_ns = NsOf("self");
 	config_->RemoveNamespace("mount");
 	auto sleeper = RunSleeper(id_);
 	ASSERT_TRUE(sleeper);
-	EXPECT_EQ(kk_scope::MountsUnder({bundle_, rootfs_}), std::vector<std::string>{});
+	State st = GetState(id_);
+	ASSERT_GT(st.pid, 0) << st.result;
+	EXPECT_EQ(NsOf(std::to_string(st.pid)), host_ns);
+	std::vector<std::string> mounts = kk_scope::MountsUnder({bundle_});
+	EXPECT_FALSE(mounts.empty()) << "the container's mounts are not in the host's namespace";
+	EXPECT_EQ(kk_scope::MountsUnder({rootfs_}), mounts) << "a mount outside the rootfs";
 	EXPECT_EQ(MountInfo("self", true), root_before);
+
 	Result r = Kakoi({"exec", id_, "/bin/sh", "-c",
-			  "/probe pid; "
-			  "ls /dev/null /proc/self/ns/mnt"});
+			  "readlink /proc/self/ns/mnt; /probe pid; ls /dev/null; test -e " +
+				  bundle_ + "/config.json && echo escaped; test -x /probe"});
 	EXPECT_EQ(r.exit_code, 0) << r;
-	EXPECT_NE(r.out.find("/dev/null\n/proc/self/ns/mnt\n"), std::string::npos) << r;
+	EXPECT_EQ(r.out.substr(0, r.out.find('\n')), host_ns) << r;
+	EXPECT_EQ(r.out.find("escaped"), std::string::npos) << r;
+	EXPECT_NE(r.out.find("/dev/null\n"), std::string::npos) << r;
+
 	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
 	EXPECT_EQ(kk_scope::MountsUnder({bundle_, rootfs_}), std::vector<std::string>{});
 	EXPECT_EQ(MountInfo("self", true), root_before);
 }
 
-// A mount namespace joined by path: what is mounted there (a tmpfs only that
-// namespace has) is what the container's mounts see, and the namespace's
-// mount table is the same afterwards: kakoi's mounts never land in it.
-TEST_F(Namespaces, AJoinedMountNamespaceIsWhatTheContainerSees)
+// A rootfs that is already a mount point (a manager's overlay; here the
+// test's own bind) keeps it: delete takes away only what kakoi stacked.
+TEST_F(Namespaces, WithoutAMountNamespaceDeleteKeepsTheRootfsOwnMount)
+{
+	ASSERT_EQ(mount(rootfs_.c_str(), rootfs_.c_str(), nullptr, MS_BIND, nullptr), 0)
+		<< strerror(errno);
+	config_->RemoveNamespace("mount");
+	auto sleeper = RunSleeper(id_);
+	EXPECT_TRUE(sleeper);
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	EXPECT_TRUE(kk_scope::IsMountPoint(rootfs_));
+	EXPECT_EQ(kk_scope::MountsUnder({bundle_}).size(), 1u);
+	EXPECT_EQ(umount2(rootfs_.c_str(), MNT_DETACH), 0) << strerror(errno);
+}
+
+// A create that fails half way, after the rootfs and /proc are mounted in
+// the shared namespace, takes them away: nothing under the bundle, no state.
+TEST_F(Namespaces, WithoutAMountNamespaceAFailedCreateLeavesNoMount)
+{
+	std::vector<std::string> root_before = MountInfo("self", true);
+	config_->RemoveNamespace("mount");
+	config_->AddMount("/mnt/bad", "kk-no-such-filesystem", "none", {});
+	Result r = RunContainer({"/bin/true"});
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_NE(r.err.find("kk-no-such-filesystem"), std::string::npos) << r;
+	EXPECT_EQ(kk_scope::MountsUnder({bundle_, rootfs_}), std::vector<std::string>{});
+	EXPECT_EQ(MountInfo("self", true), root_before);
+	ExpectNothingLeftBehind(id_);
+}
+
+// A mount namespace joined by path is the container's (it MUST be): what
+// is mounted there (a tmpfs only that namespace has) is what its mounts
+// see, its mounts land there while it runs, under the rootfs only, and
+// delete leaves the namespace's mount table as it was.
+TEST_F(Namespaces, AJoinedMountNamespaceIsTheContainersAndItsMountsGoAtDelete)
 {
 	std::string dir = HostTempDir("joined");
 	auto holder = Spawn("/usr/bin/unshare",
@@ -291,11 +343,26 @@ TEST_F(Namespaces, AJoinedMountNamespaceIsWhatTheContainerSees)
 
 	config_->AddNamespace("mount", "/proc/" + pid + "/ns/mnt");
 	config_->AddMount("/mnt/joined", "bind", dir, {"rbind", "ro"});
-	Result r = RunContainer({"/bin/sh", "-c", "/probe read /mnt/joined/f; /probe pid"});
+	auto sleeper = RunSleeper(id_);
+	ASSERT_TRUE(sleeper);
+	State st = GetState(id_);
+	EXPECT_EQ(NsOf(std::to_string(st.pid)), NsOf(pid));
+	Result r = Kakoi({"exec", id_, "/bin/sh", "-c",
+			  "readlink /proc/self/ns/mnt; /probe read /mnt/joined/f"});
 	EXPECT_EQ(r.exit_code, 0) << r;
-	EXPECT_EQ(r.out, "joined\n1\n");
-	EXPECT_EQ(MountInfo(pid), before) << "kakoi's mounts reached the joined namespace";
-	EXPECT_EQ(kk_scope::MountsUnder({bundle_, rootfs_}), std::vector<std::string>{});
+	EXPECT_EQ(r.out, NsOf(pid) + "\njoined\n");
+	std::vector<std::string> during = MountInfo(pid);
+	EXPECT_GT(during.size(), before.size());
+	for (const auto &line : during) {
+		if (std::find(before.begin(), before.end(), line) == before.end()) {
+			EXPECT_EQ(kk_scope::MountPoint(line).rfind(rootfs_, 0), 0u) << line;
+		}
+	}
+	EXPECT_EQ(kk_scope::MountsUnder({bundle_, rootfs_}), std::vector<std::string>{})
+		<< "kakoi's mounts reached the host's namespace";
+
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	EXPECT_EQ(MountInfo(pid), before) << "kakoi's mounts stayed in the joined namespace";
 	holder.reset(); // kills it: its namespace and tmpfs go with it
 }
 

@@ -72,6 +72,26 @@ TEST(CopyUpOptions, TmpcopyupIsAFlagNotData)
 	EXPECT_FALSE(o.copyup);
 }
 
+// The recursive words become mount_setattr attributes, not data; an atime
+// mode clears the whole atime field, as mount_setattr(2) wants.
+TEST(RecursiveOptions, AreAttributesNotData)
+{
+	kk_mount_opts o;
+
+	EXPECT_EQ(OptsError(R"({"destination":"/t","source":"/s","options":)"
+			    R"(["rbind","rro","rnosuid","rdev","rnoatime"]})",
+			    &o),
+		  "");
+	EXPECT_STREQ(o.data, "");
+	EXPECT_EQ(o.attr_set,
+		  (uint64_t)(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME));
+	EXPECT_EQ(o.attr_clr, (uint64_t)(MOUNT_ATTR_NODEV | MOUNT_ATTR__ATIME));
+	EXPECT_EQ(OptsError(R"({"destination":"/t","type":"tmpfs","options":["rrelatime"]})", &o),
+		  "");
+	EXPECT_EQ(o.attr_set, 0u);
+	EXPECT_EQ(o.attr_clr, (uint64_t)MOUNT_ATTR__ATIME);
+}
+
 TEST(CopyUpOptions, OnlyOnATmpfs)
 {
 	kk_mount_opts o;

@@ -185,7 +185,9 @@ TEST(Plan, MountRefusals)
 		MountError(R"({"destination":"/t","source":"/s","options":["rbind","tmpcopyup"]})"),
 		"mounts[1].options: \"tmpcopyup\" is only valid on a tmpfs mount");
 	EXPECT_EQ(MountError(R"({"destination":"/t","source":"/s","options":["rbind","rro"]})"),
-		  "mounts[1].options: \"rro\" is not supported by kakoi");
+		  "");
+	EXPECT_EQ(MountError(R"({"destination":"/t","source":"/s","options":["rbind","ridmap"]})"),
+		  "mounts[1].options: \"ridmap\" is not supported by kakoi");
 	EXPECT_EQ(MountError(R"({"destination":"/t","options":["bind"]})"),
 		  "mounts[1].source: required for a bind mount");
 	EXPECT_EQ(MountError(R"({"destination":"/t","source":"x"})"),

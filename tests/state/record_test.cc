@@ -162,4 +162,56 @@ TEST_F(Record, MissingRecordIsClear)
 	EXPECT_EQ(std::string(err.msg), "state file " + (tmp_ / "record") + " is missing");
 }
 
+// The mounts record (a container in a shared mount namespace): absent is
+// no error, a round trip keeps every field, damage is refused.
+TEST_F(Record, MountsRecordRoundTripsAndIsOptional)
+{
+	kk_mounts_record r{}, got{};
+	kk_error err{};
+	bool found = true;
+	EXPECT_EQ(kk_mounts_record_read(dir_, &got, &found, &err), 0) << err.msg;
+	EXPECT_FALSE(found);
+
+	r.ns_dev = 4;
+	r.ns_ino = 4026532000ull;
+	r.mnt_id = 29;
+	strcpy(r.ns_path, "/proc/4321/ns/mnt");
+	strcpy(r.rootfs, "/srv/bundles/web/rootfs");
+	ASSERT_EQ(kk_mounts_record_write(dir_, &r, &err), 0) << err.msg;
+	ASSERT_EQ(kk_mounts_record_read(dir_, &got, &found, &err), 0) << err.msg;
+	EXPECT_TRUE(found);
+	EXPECT_EQ(got.ns_ino, r.ns_ino);
+	EXPECT_EQ(got.mnt_id, 29u);
+	EXPECT_STREQ(got.ns_path, r.ns_path);
+	EXPECT_STREQ(got.rootfs, r.rootfs);
+}
+
+TEST_F(Record, MountsRecordRefusesDamage)
+{
+	kk_mounts_record r{}, got{};
+	kk_error err{};
+	strcpy(r.rootfs, "/srv/rootfs");
+	r.magic = KK_MOUNTS_MAGIC;
+	r.version = KK_MOUNTS_VERSION;
+	EXPECT_EQ(kk_mounts_record_decode(&r, sizeof(r), &got, &err), 0) << err.msg;
+	EXPECT_EQ(kk_mounts_record_decode(&r, sizeof(r) - 1, &got, &err), -1);
+	kk_mounts_record bad = r;
+	strcpy(bad.rootfs, "rootfs");
+	EXPECT_EQ(kk_mounts_record_decode(&bad, sizeof(bad), &got, &err), -1);
+	EXPECT_STREQ(err.msg, "the rootfs path is not absolute");
+	bad = r;
+	memset(bad.rootfs, 'x', sizeof(bad.rootfs));
+	bad.rootfs[0] = '/';
+	EXPECT_EQ(kk_mounts_record_decode(&bad, sizeof(bad), &got, &err), -1);
+	bad = r;
+	strcpy(bad.ns_path, "proc/1/ns/mnt");
+	EXPECT_EQ(kk_mounts_record_decode(&bad, sizeof(bad), &got, &err), -1);
+	bad = r;
+	bad.magic++;
+	EXPECT_EQ(kk_mounts_record_decode(&bad, sizeof(bad), &got, &err), -1);
+	EXPECT_EQ(kk_mounts_record_write(dir_, &bad, &err), 0) << "write sets the magic itself";
+	strcpy(bad.rootfs, "relative");
+	EXPECT_EQ(kk_mounts_record_write(dir_, &bad, &err), -1);
+}
+
 } // namespace
