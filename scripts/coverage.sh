@@ -90,8 +90,11 @@ for bin in "$WORK"/bin/*_fuzz; do
 	[[ -d "$dir" ]] || dir=$CORPUS/${t%_structured}
 	[[ -d "$dir" ]] || continue
 	BINS+=("$bin")
-	LLVM_PROFILE_FILE="$WORK/prof/$t-%p.profraw" TMPDIR="$WORK/tmp" \
-		"$bin" "$dir" >>"$WORK/replay.log" 2>&1 || {
+	# The replay main reads a directory's files but not its subdirectories
+	# (gen/): name every file.
+	find "$dir" -type f -print0 | sort -z |
+		LLVM_PROFILE_FILE="$WORK/prof/$t-%p.profraw" TMPDIR="$WORK/tmp" \
+			xargs -0 "$bin" >>"$WORK/replay.log" 2>&1 || {
 		echo "coverage.sh: $t failed replaying $dir (see below)" >&2
 		tail -20 "$WORK/replay.log" >&2
 		exit 1
