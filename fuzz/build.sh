@@ -35,7 +35,7 @@ read -r -a ENGINE <<<"${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}"
 
 # FUZZ_TARGETS of fuzz/BUILD, and the dictionary each is fuzzed with
 # (scripts/fuzz.sh's choice; record and cli need none).
-ALL_TARGETS=(config process resources state image policy plan record cli)
+ALL_TARGETS=(config config_structured process resources state image policy plan record cli)
 dict_of() {
 	case "$1" in
 	image) echo image ;;
@@ -47,7 +47,18 @@ dict_of() {
 # and the harness helpers.
 LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup
 	runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
-HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c)
+HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
+
+# A target's own sources: X_fuzz.c, but config_structured is config's
+# target with the structure-aware mutator. Linked as objects, not from an
+# archive: libFuzzer refers to the mutator's hooks only weakly, which
+# would not pull them out of one.
+sources_of() {
+	case "$1" in
+	config_structured) echo fuzz/config_fuzz.c fuzz/json_mutator.c ;;
+	*) echo "fuzz/${1}_fuzz.c" ;;
+	esac
+}
 
 # .bazelrc's flags for every compile, minus -Werror and the hardening: a
 # newer compiler's new warning must not break another team's CI, and the
@@ -104,7 +115,7 @@ objects_of() {
 # where the caller's instrumentation (MSan without instrumented libc
 # callers, coverage writing profiles) has no business.
 write_dicts() {
-	"$CC" -O1 -I"$ROOT" fuzz/make_dict.c parser/vocab.c -o "$BUILD/make_dict"
+	"$CC" -O1 -I"$ROOT" fuzz/make_dict.c fuzz/oci_keys.c parser/vocab.c -o "$BUILD/make_dict"
 	"$BUILD/make_dict" >"$BUILD/oci.dict"
 	"$BUILD/make_dict" --image >"$BUILD/image.dict"
 }
@@ -112,13 +123,16 @@ write_dicts() {
 mapfile -t LIB_SRCS < <(for d in "${LIB_DIRS[@]}"; do ls "$d"/*.c; done)
 TARGET_SRCS=()
 for t in "${TARGETS[@]}"; do
-	if [[ ! -f "fuzz/${t}_fuzz.c" ]]; then
+	read -r -a srcs <<<"$(sources_of "$t")"
+	if [[ ! -f "${srcs[0]}" ]]; then
 		echo "fuzz/build.sh: no target ${t}_fuzz" >&2
 		exit 2
 	fi
-	TARGET_SRCS+=("fuzz/${t}_fuzz.c")
+	TARGET_SRCS+=("${srcs[@]}")
 done
 
+# A source two targets share is compiled once.
+mapfile -t TARGET_SRCS < <(printf '%s\n' "${TARGET_SRCS[@]}" | sort -u)
 compile_all "${LIB_SRCS[@]}" "${HARNESS[@]}" "${TARGET_SRCS[@]}"
 rm -f "$BUILD/libkakoi.a" "$BUILD/libharness.a"
 mapfile -t lib_objs < <(objects_of "${LIB_SRCS[@]}")
@@ -129,7 +143,9 @@ write_dicts
 
 # libFuzzer is C++: the contract links with CXX.
 for t in "${TARGETS[@]}"; do
-	"$CXX" "${USER_CXXFLAGS[@]}" "$BUILD/obj/fuzz/${t}_fuzz.o" "$BUILD/libharness.a" \
+	read -r -a srcs <<<"$(sources_of "$t")"
+	mapfile -t objs < <(objects_of "${srcs[@]}")
+	"$CXX" "${USER_CXXFLAGS[@]}" "${objs[@]}" "$BUILD/libharness.a" \
 		"$BUILD/libkakoi.a" "${LIBS[@]}" "${ENGINE[@]}" -o "$OUT/${t}_fuzz"
 	dict=$(dict_of "$t")
 	if [[ -n "$dict" ]]; then

@@ -8,47 +8,18 @@
  *
  * The vocabulary part comes from the parser's own tables, so a name added
  * there reaches the fuzzer without anyone editing a dictionary. The JSON
- * keys are listed here because nothing in parser/ names them as data (the
- * builders spell them in code). */
+ * keys come from oci_keys.c, which the structure-aware mutator shares. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fuzz/oci_keys.h"
 #include "parser/image.h"
 #include "parser/vocab.h"
 
-/* Every object key of config.json, state.json and a process object (OCI
- * runtime-spec v1.3.0, Linux, plus other platforms' top-level keys). */
-/* Kept compact: one entry per line would make the lists ten times longer. */
-/* clang-format off */
-static const char *const json_keys[] = {
-	"access", "action", "additionalGids", "allow", "ambient", "annotations",
-	"apparmorProfile", "architectures", "args", "blockIO", "boottime", "bounding", "bundle",
-	"burst", "capabilities", "cgroupsPath", "checkBeforeUpdate", "class", "classID", "closID",
-	"commandLine", "consoleSize", "containerID", "cpu", "cpus", "createContainer",
-	"createRuntime", "cwd", "deadline", "defaultAction", "defaultErrnoRet", "destination",
-	"devices", "disableOOMKiller", "domain", "domainname", "effective", "enableMonitoring",
-	"env", "errnoRet", "execCPUAffinity", "fileMode", "final", "flags", "freebsd", "gid",
-	"gidMappings", "hard", "hcaHandles", "hcaObjects", "height", "hooks", "hostID", "hostname",
-	"hugepageLimits", "id", "idle", "index", "inheritable", "initial", "intelRdt", "ioPriority",
-	"kernel", "kernelTCP", "l3CacheSchema", "leafWeight", "limit", "linux", "listenerMetadata",
-	"listenerPath", "major", "maskedPaths", "memBwSchema", "memory", "memoryPolicy", "mems",
-	"minor", "mode", "monotonic", "mountLabel", "mounts", "name", "names", "namespaces",
-	"nanosecs", "netDevices", "network", "nice", "noNewPrivileges", "nodes", "ociVersion",
-	"oomScoreAdj", "op", "options", "pageSize", "path", "period", "permitted", "personality",
-	"pid", "pids", "policy", "poststart", "poststop", "prestart", "priorities", "priority",
-	"process", "quota", "rate", "rdma", "readonly", "readonlyPaths", "realtimePeriod",
-	"realtimeRuntime", "reservation", "resources", "rlimits", "root", "rootfsPropagation",
-	"runtime", "scheduler", "schemata", "seccomp", "secs", "selinuxLabel", "shares", "size",
-	"soft", "solaris", "source", "startContainer", "status", "swap", "swappiness", "syscalls",
-	"sysctl", "terminal", "throttleReadBpsDevice", "throttleReadIOPSDevice",
-	"throttleWriteBpsDevice", "throttleWriteIOPSDevice", "timeOffsets", "timeout", "type",
-	"uid", "uidMappings", "umask", "unified", "useHierarchy", "user", "username", "value",
-	"valueTwo", "vm", "weight", "weightDevice", "width", "windows", "zos",
-};
-
 /* JSON syntax, and values at the edges of what the readers convert. */
+/* clang-format off */
 static const char *const json_tokens[] = {
 	"{", "}", "[", "]", ":", ",", "\"", "\"\"", "{}", "[]", "\\\"", "\\\\", "\\u0000",
 	"\\ud800", "\\udc00", "\\u00e9", "true", "false", "null", "0", "-0", "1", "-1", "0.0",
@@ -98,8 +69,8 @@ static void json_dict(void)
 	for (size_t i = 0; i < sizeof(json_tokens) / sizeof(json_tokens[0]); i++)
 		put_text(json_tokens[i]);
 	puts("# JSON keys of the spec");
-	for (size_t i = 0; i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
-		put_json_string(json_keys[i], ":");
+	for (size_t i = 0; i < fz_oci_keys_count; i++)
+		put_json_string(fz_oci_keys[i], ":");
 	for (size_t v = 0; v < kk_vocab_all_count; v++) {
 		const struct kk_vocab *vocab = kk_vocab_all[v];
 
