@@ -2,6 +2,7 @@
 # Fuzz every target in fuzz/ for a fixed time, with libFuzzer + ASan + UBSan.
 #
 #   FUZZ_SECONDS=60 scripts/fuzz.sh [TARGET...]     (default: all targets)
+#   scripts/fuzz.sh --campaign HOURS [TARGET...]    a long run, see below
 #
 # FUZZ_BAZEL_FLAGS adds flags to the bazel build (e.g. --copt=... while
 # investigating); word-split on spaces.
@@ -16,12 +17,34 @@
 #   fuzz <target>: FAIL <reason> (artifact: <path>)
 # and exits non-zero if any target failed. To turn an artifact into a
 # regression seed, see fuzz/README.md.
+#
+# --campaign HOURS: every target at once for HOURS of wall time, bounded to
+# FUZZ_CORES (default: the machine's cores). Each target runs libFuzzer's
+# -fork mode, which goes on after a crash, a leak, a timeout or an OOM
+# and keeps each input; with more cores than targets each target gets
+# several workers, with fewer the targets take turns in equal slices. At
+# the end each target's grown corpus is merged (-merge=1) into its
+# fuzz/corpus/<target>/campaign/, keeping only inputs that reach an edge
+# the corpus does not, and a report (CPU-minutes, execs, exec/s, cov and
+# ft from libFuzzer's last stats line, new inputs, crashes) is
+# written to FUZZ_REPORT (default: report.md in the working directory)
+# and printed. Exits non-zero if any target crashed or did not build.
+# docs/fuzzing.md says how long a campaign should run.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 read -r -a EXTRA_FLAGS <<<"${FUZZ_BAZEL_FLAGS:-}"
+CAMPAIGN_HOURS=
+if [[ "${1:-}" == --campaign ]]; then
+	CAMPAIGN_HOURS=${2:-}
+	if ! [[ "$CAMPAIGN_HOURS" =~ ^[0-9]*\.?[0-9]+$ ]]; then
+		echo "usage: scripts/fuzz.sh --campaign HOURS [TARGET...]" >&2
+		exit 2
+	fi
+	shift 2
+fi
 ALL_TARGETS=(config_fuzz config_structured_fuzz process_fuzz resources_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
 if (($# > 0)); then
 	TARGETS=("$@")
@@ -70,10 +93,12 @@ failure_reason() {
 	echo "${line:-exit status $2}" | cut -c1-160
 }
 
-# Runs one target; prints its result line; returns non-zero on failure.
-run_target() {
-	local t=$1 bin=$2 dict=$3
-	local dir="$WORK/$t" log="$WORK/$t/fuzz.log" rc dict_flag=()
+# Fuzzes target t (binary bin, dictionary dict or "") on a copy of its
+# corpus in $WORK/t, with libFuzzer flags beyond the common ones; its
+# output goes to $WORK/t/fuzz.log. Returns libFuzzer's status.
+fuzz_target() {
+	local t=$1 bin=$2 dict=$3 dir="$WORK/$1" dict_flag=()
+	shift 3
 	mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp"
 	cp -r "$(corpus_of "$t")/." "$dir/corpus/"
 	chmod -R u+w "$dir/corpus"
@@ -82,17 +107,17 @@ run_target() {
 	# a crash skips their cleanup, so it stays with the artifacts.
 	TMPDIR="$dir/tmp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		"$bin" "$dir/corpus" \
-		"${dict_flag[@]}" \
-		-max_total_time="$FUZZ_SECONDS" \
-		-timeout=10 \
-		-rss_limit_mb=2048 \
-		-detect_leaks=1 \
-		-print_final_stats=1 \
-		-artifact_prefix="$dir/artifacts/" \
-		>"$log" 2>&1
+		"$bin" "$dir/corpus" "${dict_flag[@]}" "$@" \
+		-timeout=10 -rss_limit_mb=2048 -detect_leaks=1 \
+		-artifact_prefix="$dir/artifacts/" >"$dir/fuzz.log" 2>&1
+}
+
+# Runs one target; prints its result line; returns non-zero on failure.
+run_target() {
+	local t=$1 rc
+	fuzz_target "$@" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1
 	rc=$?
-	report "$t" "$log" "$rc" "$dir/artifacts"
+	report "$t" "$WORK/$t/fuzz.log" "$rc" "$WORK/$t/artifacts"
 }
 
 # Turns a libFuzzer log into the one result line.
@@ -109,6 +134,111 @@ report() {
 	fi
 	echo "fuzz $t: FAIL $(failure_reason "$log" "$rc") (artifact: ${artifact:-$log})"
 	return 1
+}
+
+# --- campaign ----------------------------------------------------------------
+
+# Sets WORKERS (per target), SLOTS (targets at once) and SLICE (seconds
+# each target runs) for N targets in HOURS on CORES.
+plan_campaign() {
+	local n=$1 cores=$2 total
+	total=$(awk -v h="$CAMPAIGN_HOURS" 'BEGIN { printf "%d", h * 3600 }')
+	WORKERS=$((cores / n > 1 ? cores / n : 1))
+	SLOTS=$((cores / WORKERS))
+	SLOTS=$((SLOTS > n ? n : SLOTS))
+	# Targets that take turns share the hours: ceil(n / SLOTS) turns.
+	SLICE=$((total / ((n + SLOTS - 1) / SLOTS)))
+	SLICE=$((SLICE > 0 ? SLICE : 1))
+}
+
+# Runs one target for SLICE seconds in fork mode: a finding does not end
+# the run, and every crashing input is kept.
+campaign_target() {
+	fuzz_target "$@" -fork="$WORKERS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+		-max_total_time="$SLICE"
+}
+
+# Merges what the campaign found into fuzz/corpus/<target>/campaign/:
+# -merge=1 into a copy of the whole corpus adds only inputs with coverage
+# the corpus lacks, named by their SHA-1; those are the new ones. Prints
+# how many. -use_counters=0: an input must reach a new edge, not just pass
+# one more often (hit-count buckets keep hundreds of inputs per target
+# after a few seconds, which the repository should not grow by);
+# FUZZ_MERGE_FLAGS replaces it.
+merge_back() {
+	local t=$1 bin=$2 dest m="$WORK/$1/merge" f n=0 flags
+	dest=$(corpus_of "$t")
+	mkdir -p "$m"
+	cp -r "$dest/." "$m/"
+	read -r -a flags <<<"${FUZZ_MERGE_FLAGS:--use_counters=0}"
+	TMPDIR="$WORK/$t/tmp" "$bin" -merge=1 "${flags[@]}" "$m" "$WORK/$t/corpus" \
+		>"$WORK/$t/merge.log" 2>&1
+	mkdir -p "$dest/campaign"
+	for f in "$m"/*; do
+		if [[ -f "$f" && ! -e "$dest/${f##*/}" && ! -e "$dest/campaign/${f##*/}" ]]; then
+			cp "$f" "$dest/campaign/"
+			n=$((n + 1))
+		fi
+	done
+	rmdir "$dest/campaign" 2>/dev/null
+	echo "$n"
+}
+
+# One report row from a fork-mode log: its last "#N: cov: C ft: F corp: K
+# exec/s E oom/timeout/crash: O/T/X time: Ss ..." line.
+report_row() {
+	local t=$1 new=$2 log="$WORK/$1/fuzz.log" last found cpu
+	last=$(grep -aE '^#[0-9]+: cov: ' "$log" | tail -1)
+	found=$(find "$WORK/$t/artifacts" -type f | wc -l)
+	cpu=$(awk -v s="$SLICE" -v w="$WORKERS" 'BEGIN { printf "%.1f", s * w / 60 }')
+	if [[ -z "$last" ]]; then
+		printf '| %s | %s | - | - | - | - | - | %s | %s (no stats: %s) |\n' "$t" "$cpu" \
+			"$new" "$found" "$(failure_reason "$log" "?")"
+		return
+	fi
+	echo "$last" | awk -v t="$t" -v cpu="$cpu" -v new="$new" -v found="$found" '
+		{ for (i = 1; i <= NF; i++) v[$i] = $(i + 1); sub(/^#/, "", $1); sub(/:$/, "", $1)
+		  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s (oom/timeout/crash %s) |\n",
+			t, cpu, $1, v["exec/s"], v["cov:"], v["ft:"], v["corp:"], new, found,
+			v["oom/timeout/crash:"] }'
+}
+
+campaign() {
+	local t dict running=0 new crashed=0 report=${FUZZ_REPORT:-$WORK/report.md}
+	plan_campaign $# "${FUZZ_CORES:-$(nproc)}"
+	echo "fuzz.sh: campaign of ${CAMPAIGN_HOURS}h: $# targets, $SLOTS at once," \
+		"$WORKERS worker(s) each, ${SLICE}s per target"
+	for t in "$@"; do
+		dict=$(dict_of "$t")
+		campaign_target "$t" "$BIN/fuzz/$t" "${dict:+$BIN/fuzz/$dict}" &
+		if ((++running >= SLOTS)); then
+			wait -n
+			running=$((running - 1))
+		fi
+	done
+	wait
+	{
+		echo "Campaign of ${CAMPAIGN_HOURS} h on ${FUZZ_CORES:-$(nproc)} cores ($(date -u +%F))," \
+			"working directory $WORK"
+		echo
+		echo "| target | CPU-min | execs | exec/s | cov | ft | corpus | new inputs | crashes |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+		for t in "$@"; do
+			new=$(merge_back "$t" "$BIN/fuzz/$t")
+			report_row "$t" "$new"
+		done
+	} >"$report"
+	cat "$report"
+	for t in "$@"; do
+		# The grown corpora are large and merged; logs and artifacts stay.
+		rm -rf "${WORK:?}/$t/corpus" "${WORK:?}/$t/merge"
+		if [[ -n "$(find "$WORK/$t/artifacts" -type f)" ]]; then
+			crashed=$((crashed + 1))
+			echo "fuzz.sh: $t: artifacts in $WORK/$t/artifacts (fuzz/README.md: a crash becomes a regression seed)"
+		fi
+	done
+	echo "fuzz.sh: report in $report"
+	return $((crashed > 0))
 }
 
 # One build for all; if it fails, each target alone, so a target whose
@@ -129,6 +259,10 @@ fi
 BIN=$(bazel info --config=fuzz "${EXTRA_FLAGS[@]}" bazel-bin 2>/dev/null)
 
 failed=$((${#TARGETS[@]} - ${#BUILT[@]}))
+if [[ -n "$CAMPAIGN_HOURS" ]]; then
+	campaign "${BUILT[@]}" || failed=$((failed + 1))
+	exit $((failed > 0))
+fi
 for t in "${BUILT[@]}"; do
 	dict=$(dict_of "$t")
 	if ! run_target "$t" "$BIN/fuzz/$t" "${dict:+$BIN/fuzz/$dict}"; then
