@@ -10,6 +10,9 @@
 #      the empty string to skip bazel)
 #   3. scripts/fuzz.sh, if present and executable, with FUZZ_SECONDS
 #      (default 10) -- skipped when FUZZ_SECONDS=0
+#   4. fuzz/cflite_test.sh: the ClusterFuzzLite build (.clusterfuzzlite/
+#      build.sh) outside Docker, about a minute on two cores -- one test;
+#      skipped when KAKOI_TEST_CFLITE=0
 #
 # Around step 2, the live-host guard (scripts/canary.sh, issue 14): a kakoi
 # container under /run/kakoi and a Podman one under Podman's defaults run
@@ -173,6 +176,16 @@ if [[ -x scripts/fuzz.sh && "$FUZZ_SECONDS" != "0" ]]; then
 	echo "test.sh: [fuzz] $p passed, $f failed"
 	passed=$((passed + p))
 	failed=$((failed + f))
+fi
+
+# --- 4. ClusterFuzzLite build -----------------------------------------------
+if [[ "${KAKOI_TEST_CFLITE:-1}" != 0 ]]; then
+	if fuzz/cflite_test.sh 2>&1 | tee "$LOGDIR/cflite.log" | tail -1 | grep -q '^cflite: ok'; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+	tail -1 "$LOGDIR/cflite.log"
 fi
 
 finish
