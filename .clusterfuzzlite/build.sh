@@ -11,6 +11,8 @@
 set -euo pipefail
 
 KAKOI=$SRC/kakoi
+# shellcheck source=fuzz/targets.sh
+source "$KAKOI/fuzz/targets.sh"
 
 # json-c's own build, into $WORK/json-c: static, no apps or tests, and no
 # -Werror (a newer clang's new warning must not break the build).
@@ -33,7 +35,7 @@ KAKOI_BUILD_DIR=$WORK/kakoi-build "$KAKOI/fuzz/build.sh"
 # directories scripts/fuzz.sh starts from.
 for bin in "$OUT"/*_fuzz; do
 	t=$(basename "$bin" _fuzz)
-	corpus=$KAKOI/fuzz/corpus/${t%_structured}
+	corpus=$KAKOI/$(fuzz_corpus_of "$t")
 	rm -f "$OUT/${t}_fuzz_seed_corpus.zip"
 	(cd "$corpus" && zip -q -r "$OUT/${t}_fuzz_seed_corpus.zip" .)
 done

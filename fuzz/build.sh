@@ -21,7 +21,8 @@
 # fuzz/BUILD stays the build of record; this mirrors it without listing
 # each target's sources a second time: every library folder goes into one
 # archive and the linker takes the objects a target needs, as Bazel's deps
-# would. fuzz/build_test.sh checks the target list against fuzz/BUILD.
+# would. The targets are fuzz/targets.sh's; fuzz/cflite_test.sh checks
+# them against fuzz/BUILD.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,32 +34,14 @@ read -r -a USER_CFLAGS <<<"${CFLAGS:-}"
 read -r -a USER_CXXFLAGS <<<"${CXXFLAGS:-}"
 read -r -a ENGINE <<<"${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}"
 
-# FUZZ_TARGETS of fuzz/BUILD, and the dictionary each is fuzzed with
-# (scripts/fuzz.sh's choice; record and cli need none).
-ALL_TARGETS=(config config_structured process resources state image policy plan record cli)
-dict_of() {
-	case "$1" in
-	image) echo image ;;
-	record | cli) ;;
-	*) echo oci ;;
-	esac
-}
+# The targets, their dictionaries and sources: fuzz/targets.sh.
+# shellcheck source=fuzz/targets.sh
+source "$ROOT/fuzz/targets.sh"
 # The library folders the targets link (fuzz/BUILD's deps, transitively),
 # and the harness helpers.
 LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup
 	runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
 HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
-
-# A target's own sources: X_fuzz.c, but config_structured is config's
-# target with the structure-aware mutator. Linked as objects, not from an
-# archive: libFuzzer refers to the mutator's hooks only weakly, which
-# would not pull them out of one.
-sources_of() {
-	case "$1" in
-	config_structured) echo fuzz/config_fuzz.c fuzz/json_mutator.c ;;
-	*) echo "fuzz/${1}_fuzz.c" ;;
-	esac
-}
 
 # .bazelrc's flags for every compile, minus -Werror and the hardening: a
 # newer compiler's new warning must not break another team's CI, and the
@@ -73,7 +56,7 @@ fi
 if (($# > 0)); then
 	TARGETS=("${@%_fuzz}")
 else
-	TARGETS=("${ALL_TARGETS[@]}")
+	TARGETS=("${FUZZ_TARGETS[@]}")
 fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -123,7 +106,7 @@ write_dicts() {
 mapfile -t LIB_SRCS < <(for d in "${LIB_DIRS[@]}"; do ls "$d"/*.c; done)
 TARGET_SRCS=()
 for t in "${TARGETS[@]}"; do
-	read -r -a srcs <<<"$(sources_of "$t")"
+	read -r -a srcs <<<"$(fuzz_sources_of "$t")"
 	if [[ ! -f "${srcs[0]}" ]]; then
 		echo "fuzz/build.sh: no target ${t}_fuzz" >&2
 		exit 2
@@ -141,13 +124,15 @@ ar rcs "$BUILD/libkakoi.a" "${lib_objs[@]}"
 ar rcs "$BUILD/libharness.a" "${harness_objs[@]}"
 write_dicts
 
-# libFuzzer is C++: the contract links with CXX.
+# libFuzzer is C++: the contract links with CXX. A target's own sources
+# are linked as objects, not from an archive: libFuzzer refers to the
+# mutator's hooks only weakly, which would not pull them out of one.
 for t in "${TARGETS[@]}"; do
-	read -r -a srcs <<<"$(sources_of "$t")"
+	read -r -a srcs <<<"$(fuzz_sources_of "$t")"
 	mapfile -t objs < <(objects_of "${srcs[@]}")
 	"$CXX" "${USER_CXXFLAGS[@]}" "${objs[@]}" "$BUILD/libharness.a" \
 		"$BUILD/libkakoi.a" "${LIBS[@]}" "${ENGINE[@]}" -o "$OUT/${t}_fuzz"
-	dict=$(dict_of "$t")
+	dict=$(fuzz_dict_of "$t")
 	if [[ -n "$dict" ]]; then
 		cp "$BUILD/$dict.dict" "$OUT/${t}_fuzz.dict"
 	fi

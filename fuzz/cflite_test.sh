@@ -7,8 +7,8 @@
 #   KAKOI_JSONC_SRC=DIR fuzz/cflite_test.sh   json-c's source as $SRC/json-c, as the
 #                                  Dockerfile has it (built and linked statically)
 #
-# Checks that fuzz/BUILD, fuzz/build.sh and scripts/fuzz.sh name the same
-# targets, and that every one is built,
+# Checks that fuzz/BUILD and fuzz/targets.sh (which the scripts use) name
+# the same targets, and that every one is built,
 # with its dictionary (but record and cli, which have none) and a
 # non-empty seed corpus zip, and that each binary runs its seed corpus
 # once (libFuzzer -runs=0) without a finding. Prints one line, "cflite: ok
@@ -37,18 +37,17 @@ bazel_targets() {
 	} | sort -u
 }
 
-# ALL_TARGETS of a script (fuzz/build.sh names them without _fuzz).
+# fuzz/targets.sh's, which the scripts build and run.
 script_targets() {
-	sed -nE 's/^ALL_TARGETS=\((.*)\)$/\1/p' "$1" | tr ' ' '\n' | sed -E 's/(_fuzz)?$/_fuzz/' |
-		sort -u
+	printf '%s_fuzz\n' "${FUZZ_TARGETS[@]}" | sort -u
 }
 
+# shellcheck source=fuzz/targets.sh
+source fuzz/targets.sh
 mapfile -t TARGETS < <(bazel_targets)
 ((${#TARGETS[@]} > 0)) || fail "no targets found in fuzz/BUILD"
-for script in scripts/fuzz.sh fuzz/build.sh; do
-	[[ "$(script_targets "$script")" == "$(printf '%s\n' "${TARGETS[@]}")" ]] ||
-		fail "$script's ALL_TARGETS differ from fuzz/BUILD's targets"
-done
+[[ "$(script_targets)" == "$(printf '%s\n' "${TARGETS[@]}")" ]] ||
+	fail "fuzz/targets.sh's FUZZ_TARGETS differ from fuzz/BUILD's targets"
 
 # $SRC/kakoi is this checkout; without $SRC/json-c, the system's json-c.
 mkdir -p "$T/src" "$T/out" "$T/work"
@@ -67,10 +66,9 @@ fi
 for t in "${TARGETS[@]}"; do
 	[[ -x "$T/out/$t" ]] || fail "$t not built"
 	[[ -s "$T/out/${t}_seed_corpus.zip" ]] || fail "$t has no seed corpus"
-	case "$t" in
-	record_fuzz | cli_fuzz) ;;
-	*) [[ -s "$T/out/$t.dict" ]] || fail "$t has no dictionary" ;;
-	esac
+	if [[ -n "$(fuzz_dict_of "$t")" && ! -s "$T/out/$t.dict" ]]; then
+		fail "$t has no dictionary"
+	fi
 	mkdir -p "$T/seeds/$t" "$T/tmp/$t"
 	unzip -q "$T/out/${t}_seed_corpus.zip" -d "$T/seeds/$t"
 	if ! TMPDIR="$T/tmp/$t" "$T/out/$t" -runs=0 "$T/seeds/$t" >"$T/$t.log" 2>&1; then

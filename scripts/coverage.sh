@@ -45,6 +45,8 @@ esac
 # The files the report covers (issue 17): the parser, the loader, the
 # hook policy.
 REPORT_FILES=(parser/*.c runtime/loader/*.c hooks/policy*.c)
+# shellcheck source=fuzz/targets.sh
+source fuzz/targets.sh
 CORPUS=${COVERAGE_CORPUS:-fuzz/corpus}
 
 # llvm-profdata / llvm-cov of clang's own version: the profile format
@@ -85,9 +87,8 @@ BINS=()
 mkdir -p "$WORK/tmp"
 for bin in "$WORK"/bin/*_fuzz; do
 	t=$(basename "$bin" _fuzz)
-	dir=$CORPUS/$t
-	# config_structured shares config's corpus (scripts/fuzz.sh).
-	[[ -d "$dir" ]] || dir=$CORPUS/${t%_structured}
+	corpus=$(fuzz_corpus_of "$t")
+	dir=$CORPUS/${corpus#fuzz/corpus/}
 	[[ -d "$dir" ]] || continue
 	BINS+=("$bin")
 	# The replay main reads a directory's files but not its subdirectories

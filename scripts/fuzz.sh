@@ -45,29 +45,23 @@ if [[ "${1:-}" == --campaign ]]; then
 	fi
 	shift 2
 fi
-ALL_TARGETS=(config_fuzz config_structured_fuzz process_fuzz resources_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
+# The targets, their corpora and dictionaries: fuzz/targets.sh.
+# shellcheck source=fuzz/targets.sh
+source fuzz/targets.sh
 if (($# > 0)); then
 	TARGETS=("$@")
 else
-	TARGETS=("${ALL_TARGETS[@]}")
+	TARGETS=("${FUZZ_TARGETS[@]/%/_fuzz}")
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kakoi-fuzz.XXXXXX")
 echo "fuzz.sh: working directory (logs, corpora, artifacts): $WORK"
 
-# corpus dir and dictionary of each target (none: libFuzzer's comparison
-# tracing finds the few words of the record and CLI inputs by itself);
-# config_structured_fuzz mutates config.json too.
-corpus_of() {
-	local t=${1%_fuzz}
-	echo "fuzz/corpus/${t%_structured}"
-}
+corpus_of() { fuzz_corpus_of "$1"; }
 dict_of() {
-	case "$1" in
-	image_fuzz) echo image.dict ;;
-	record_fuzz | cli_fuzz) ;;
-	*) echo oci.dict ;;
-	esac
+	local d
+	d=$(fuzz_dict_of "$1")
+	echo "${d:+$d.dict}"
 }
 
 # Builds the dictionaries and the given targets; log in $WORK/build[-X].log.

@@ -26,6 +26,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=fuzz/targets.sh
+source fuzz/targets.sh
 MODE=${1:-}
 shift || true
 if (($# > 0)); then
@@ -102,7 +104,7 @@ finding_of() {
 
 : >"$WORK/findings"
 for t in "${TARGETS[@]}"; do
-	corpus=fuzz/corpus/${t%_structured}
+	corpus=$(fuzz_corpus_of "$t")
 	mkdir -p "$WORK/tmp"
 	while IFS= read -r -d '' f; do
 		rc=0

@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# The fuzz targets and what each starts from, for the scripts that build
+# and run them outside Bazel (fuzz/build.sh, scripts/fuzz.sh,
+# scripts/coverage.sh, scripts/sanitize.sh, .clusterfuzzlite/build.sh).
+# Sourced, not run. fuzz/BUILD is the build of record; fuzz/cflite_test.sh
+# checks that it defines exactly these targets.
+
+# Short names: the binary is <name>_fuzz.
+# shellcheck disable=SC2034 # used by the scripts that source this
+FUZZ_TARGETS=(config config_structured loader process resources state image policy plan record cli)
+
+# The corpus directory of a target, from the repository root: its own,
+# but config_structured (config's target with another mutator) and loader
+# (config.json through the isolation boundary) read config.json.
+fuzz_corpus_of() {
+	local t=${1%_fuzz}
+	case "$t" in
+	config_structured | loader) t=config ;;
+	esac
+	echo "fuzz/corpus/$t"
+}
+
+# The dictionary of a target: oci (JSON) or image; none for record and
+# cli, whose few words libFuzzer's comparison tracing finds by itself.
+fuzz_dict_of() {
+	case "${1%_fuzz}" in
+	image) echo image ;;
+	record | cli) ;;
+	*) echo oci ;;
+	esac
+}
+
+# A target's sources besides the library: <name>_fuzz.c, but
+# config_structured is config_fuzz.c with the structure-aware mutator.
+fuzz_sources_of() {
+	case "${1%_fuzz}" in
+	config_structured) echo fuzz/config_fuzz.c fuzz/json_mutator.c ;;
+	*) echo "fuzz/${1%_fuzz}_fuzz.c" ;;
+	esac
+}
