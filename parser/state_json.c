@@ -6,13 +6,20 @@
 #include "parser/parse.h"
 #include "parser/parser.h"
 
+/* Adds value (taken) at key. json-c leaves a value it failed to add to
+ * the caller, and adds a NULL one as JSON null: neither may happen here. */
+static int add_value(json_object *obj, const char *key, json_object *value)
+{
+	if (value == NULL || json_object_object_add(obj, key, value) < 0) {
+		json_object_put(value);
+		return -1;
+	}
+	return 0;
+}
+
 static int add_string(json_object *obj, const char *key, const char *value)
 {
-	json_object *s = json_object_new_string(value);
-
-	if (s == NULL)
-		return -1;
-	return json_object_object_add(obj, key, s);
+	return add_value(obj, key, json_object_new_string(value));
 }
 
 static int add_annotations(json_object *obj, const struct kk_map *map)
@@ -39,8 +46,7 @@ static int fill(json_object *obj, const struct kk_state *st)
 	if (status == NULL || add_string(obj, "ociVersion", st->oci_version) < 0 ||
 	    add_string(obj, "id", st->id) < 0 || add_string(obj, "status", status) < 0)
 		return -1;
-	if (st->pid.set &&
-	    json_object_object_add(obj, "pid", json_object_new_int64(st->pid.value)) < 0)
+	if (st->pid.set && add_value(obj, "pid", json_object_new_int64(st->pid.value)) < 0)
 		return -1;
 	if (add_string(obj, "bundle", st->bundle) < 0)
 		return -1;
