@@ -22,7 +22,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 read -r -a EXTRA_FLAGS <<<"${FUZZ_BAZEL_FLAGS:-}"
-ALL_TARGETS=(config_fuzz process_fuzz resources_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz)
+ALL_TARGETS=(config_fuzz process_fuzz resources_fuzz state_fuzz image_fuzz policy_fuzz plan_fuzz record_fuzz cli_fuzz devices_bpf_fuzz)
 if (($# > 0)); then
 	TARGETS=("$@")
 else
@@ -33,12 +33,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/kakoi-fuzz.XXXXXX")
 echo "fuzz.sh: working directory (logs, corpora, artifacts): $WORK"
 
 # corpus dir and dictionary of each target (none: libFuzzer's comparison
-# tracing finds the few words of the record and CLI inputs by itself)
+# tracing finds the few words of the record and CLI inputs by itself; the
+# device rules are raw bytes)
 corpus_of() { echo "fuzz/corpus/${1%_fuzz}"; }
 dict_of() {
 	case "$1" in
 	image_fuzz) echo image.dict ;;
-	record_fuzz | cli_fuzz) ;;
+	record_fuzz | cli_fuzz | devices_bpf_fuzz) ;;
 	*) echo oci.dict ;;
 	esac
 }

@@ -173,7 +173,7 @@ int cg_route(const struct kk_cgroup *cg, const struct kk_resources *res, struct 
 		int i = owner(cg, g);
 
 		/* Device rules: always on v1 (deny-all plus defaults, as runc);
-		 * on pure v2 not enforced yet (README.md). */
+		 * on v2 they are a program, not writes (cg_plan_devices). */
 		if (g == CG_DEVICES && (i >= 0 || cg->layout == KK_CGROUP_V2))
 			field = i >= 0 ? "linux.resources.devices" : NULL;
 		rt->owner[g] = field ? i : -1;
@@ -221,7 +221,7 @@ int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_r
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg_plan_create(plan, cg, (uint32_t)i, rt.flags[i], err) < 0)
 			return -1;
-	if (cg_resource_writes(&w, res, &rt, err) < 0)
+	if (cg_resource_writes(&w, res, &rt, err) < 0 || cg_plan_devices(plan, cg, res, err) < 0)
 		return -1;
 	return cg_plan_enter(plan, cg, err);
 }

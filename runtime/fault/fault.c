@@ -128,6 +128,7 @@ KK_FAULT_WRAP(int, socketpair, (int d, int t, int p, int sv[2]), (d, t, p, sv))
 KK_FAULT_WRAP(int, bind, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
 KK_FAULT_WRAP(int, listen, (int fd, int b), (fd, b))
 KK_FAULT_WRAP(int, connect, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
+KK_FAULT_WRAP(int, bpf, (int cmd, union bpf_attr *a, unsigned int s), (cmd, a, s))
 
 const struct kk_sys kk_fault_sys = {
 	.mount = kk_fault_mount,
@@ -158,4 +159,5 @@ const struct kk_sys kk_fault_sys = {
 	.bind = kk_fault_bind,
 	.listen = kk_fault_listen,
 	.connect = kk_fault_connect,
+	.bpf = kk_fault_bpf,
 };

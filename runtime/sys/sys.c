@@ -41,6 +41,11 @@ static int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned i
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
 }
 
+static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, size);
+}
+
 const struct kk_sys kk_sys_linux = {
 	.mount = mount,
 	.umount2 = umount2,
@@ -70,6 +75,7 @@ const struct kk_sys kk_sys_linux = {
 	.bind = bind,
 	.listen = listen,
 	.connect = connect,
+	.bpf = sys_bpf,
 };
 
 static const struct kk_sys *current = &kk_sys_linux;

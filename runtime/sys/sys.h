@@ -25,6 +25,7 @@ extern "C" {
 
 struct clone_args;
 struct mount_attr;
+union bpf_attr;
 
 struct kk_sys {
 	/* mounts */
@@ -61,6 +62,10 @@ struct kk_sys {
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
 	int (*listen)(int fd, int backlog);
 	int (*connect)(int fd, const struct sockaddr *addr, socklen_t len);
+	/* bpf(2), every command: loading and attaching a cgroup device
+	 * program change the host, and the queries around them go through the
+	 * same entry so a test can stand in for the whole kernel side. */
+	int (*bpf)(int cmd, union bpf_attr *attr, unsigned int size);
 };
 
 /* The table in effect (never NULL). */
