@@ -28,6 +28,8 @@ set -euo pipefail
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
 #   git ca-certificates      source checkout
+#   scdoc                    the man pages (docs/man, rendered by Bazel)
+#   debhelper                the Debian package (debian/, scripts/package-test.sh)
 #   linux-libc-dev           the uapi headers: named so that it is kept current
 PACKAGES=(
 	bazel-bootstrap
@@ -55,6 +57,8 @@ PACKAGES=(
 	curl
 	git
 	ca-certificates
+	scdoc
+	debhelper
 	linux-libc-dev
 )
 

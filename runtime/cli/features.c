@@ -142,8 +142,8 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_features = {
-	"features",
-	"features",
-	"print the features this runtime implements, as JSON",
-	run,
+	.name = "features",
+	.operands = "",
+	.summary = "print the features this runtime implements, as JSON",
+	.run = run,
 };

@@ -1,5 +1,4 @@
 /* kakoi list [--format table|json] [--quiet|-q] */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -71,19 +70,23 @@ static int print_json(const struct kk_summary *s, size_t n, struct kk_error *err
 	return 0;
 }
 
+static const struct kk_flag flags[] = {
+	{"format", required_argument, 'f', "table|json", "the output format (default table)"},
+	{"quiet", no_argument, 'q', NULL, "print the IDs only"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {0}};
+	struct kk_getopt opts;
 	const char *format = "table";
 	bool quiet = false;
 	KK_AUTOFREE struct kk_summary *s = NULL;
 	size_t n = 0;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_list, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c == 'f' && (strcmp(optarg, "table") == 0 || strcmp(optarg, "json") == 0))
 			format = optarg;
 		else if (c == 'f')
@@ -109,8 +112,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_list = {
-	"list",
-	"list [--format table|json] [-q]",
-	"list the containers under the root",
-	run,
+	.name = "list",
+	.operands = "",
+	.summary = "list the containers under the root",
+	.flags = flags,
+	.run = run,
 };
