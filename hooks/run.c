@@ -278,12 +278,13 @@ static int execute(const struct hook_ctx *c, struct kk_error *err)
 }
 
 /* A hook without env inherits under standard, as with runc and crun (a
- * GPU or network plugin finds its tools through PATH); strict gives it
- * exactly its env, that is none. */
+ * GPU or network plugin finds its tools through PATH); "env": [] is an
+ * empty environment, as with runc (Go's non-nil empty Cmd.Env). Strict
+ * gives every hook exactly its env, that is none when absent. */
 static struct kk_strv hook_env(const struct kk_hook_run *run, const struct kk_hook *hook,
 			       enum kk_hook_profile profile)
 {
-	if (hook->env.n > 0 || profile == KK_HOOK_PROFILE_STRICT)
+	if (hook->env_set || profile == KK_HOOK_PROFILE_STRICT)
 		return hook->env;
 	return run->inherit_env;
 }

@@ -93,7 +93,7 @@ TYPE(t_process, S, BOOL(S, terminal), OBJ(S, console_size, t_console_size), STR_
 #undef S
 
 #define S struct kk_hook
-TYPE(t_hook, S, STR_REQ(S, path), STRV(S, args), STRV(S, env), OPT(S, timeout));
+TYPE(t_hook, S, STR_REQ(S, path), STRV(S, args), STRV(S, env), BOOL(S, env_set), OPT(S, timeout));
 #undef S
 
 #define S struct kk_hooks

@@ -28,11 +28,15 @@ static int parse_mount(struct kp_ctx *ctx, json_object *jv, void *out)
 static int parse_hook(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_hook *h = out;
+	int env;
 
 	if (kp_str(ctx, jv, "path", KP_REQUIRED, &h->path) < 0 ||
-	    kp_strv(ctx, jv, "args", KP_OPTIONAL, &h->args) < 0 ||
-	    kp_strv(ctx, jv, "env", KP_OPTIONAL, &h->env) < 0)
+	    kp_strv(ctx, jv, "args", KP_OPTIONAL, &h->args) < 0)
 		return -1;
+	env = kp_strv(ctx, jv, "env", KP_OPTIONAL, &h->env);
+	if (env < 0)
+		return -1;
+	h->env_set = env > 0;
 	return kp_opt_i64(ctx, jv, "timeout", &h->timeout) < 0 ? -1 : 0;
 }
 

@@ -71,7 +71,9 @@ static int parse_pids(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_pids *p = out;
 
-	return kp_i64(ctx, jv, "limit", KP_REQUIRED, &p->limit) < 0 ? -1 : 0;
+	/* OPTIONAL in the prose (the schema still lists it as required):
+	 * absent is 0, no limit, as in runc. */
+	return kp_i64(ctx, jv, "limit", KP_OPTIONAL, &p->limit) < 0 ? -1 : 0;
 }
 
 static int parse_weight_device(struct kp_ctx *ctx, json_object *jv, void *out)

@@ -277,17 +277,22 @@ int kp_field(struct kp_ctx *ctx, json_object *obj, const char *key, enum kp_pres
 {
 	json_object *jv = NULL;
 
-	if (!json_object_object_get_ex(obj, key, &jv)) {
-		if (presence == KP_REQUIRED) {
-			size_t mark = kp_push_key(ctx, key);
-			kp_fail(ctx, "is required");
-			kp_pop(ctx, mark);
-			return -1;
-		}
-		return 0;
+	size_t mark;
+	int r;
+
+	if (json_object_object_get_ex(obj, key, &jv) && jv != NULL) {
+		*out = jv;
+		return 1;
 	}
-	*out = jv;
-	return 1;
+	/* Absent, or JSON null, which runc (Go) and crun both take for
+	 * absent: so does kakoi, with a warning for `validate --strict`. */
+	if (presence == KP_OPTIONAL && !json_object_object_get_ex(obj, key, NULL))
+		return 0;
+	mark = kp_push_key(ctx, key);
+	r = presence == KP_REQUIRED ? kp_fail(ctx, "is required")
+				    : kp_warn(ctx, "is null: taken as absent");
+	kp_pop(ctx, mark);
+	return r < 0 ? -1 : 0;
 }
 
 /* Runs a value reader with the path at key. */

@@ -166,6 +166,7 @@ struct kk_hook {
 	const char *path;
 	struct kk_strv args;
 	struct kk_strv env;
+	bool env_set;		   /* "env" given, even as []: exactly that environment */
 	struct kk_opt_i64 timeout; /* seconds, > 0 when set */
 };
 

@@ -219,7 +219,8 @@ static void fill_ctx(struct create_job *job, struct kk_ctx *ctx, struct kk_undo 
 	ctx->no_pivot = job->opts->no_pivot;
 	ctx->no_new_keyring = job->opts->no_new_keyring;
 	ctx->preserve_fds = job->opts->preserve_fds;
-	ctx->userns = has_new_userns(job->spec);
+	/* New or joined: the init takes the namespace's root either way. */
+	ctx->userns = has_new_userns(job->spec) || kk_ns_joined_userns(job->spec) != NULL;
 	ctx->hooks = &job->hooks;
 }
 

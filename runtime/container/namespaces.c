@@ -39,6 +39,24 @@ const char *kk_ns_name(int type)
 	}
 }
 
+const char *kk_ns_joined_path(const struct kk_spec *spec, int clone_flag)
+{
+	for (size_t i = 0; spec->linux_ != NULL && i < spec->linux_->n_namespaces; i++)
+		if (spec->linux_->namespaces[i].type == clone_flag)
+			return spec->linux_->namespaces[i].path;
+	return NULL;
+}
+
+const char *kk_ns_joined_userns(const struct kk_spec *spec)
+{
+	const char *path = kk_ns_joined_path(spec, CLONE_NEWUSER);
+	struct stat a, b;
+
+	if (path == NULL || stat(path, &a) < 0 || stat("/proc/self/ns/user", &b) < 0)
+		return path;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino ? NULL : path;
+}
+
 uint64_t kk_ns_clone_flags(const struct kk_spec *spec)
 {
 	uint64_t flags = 0;
@@ -75,6 +93,14 @@ static int check_planned(const struct kk_op *op, int fd, struct kk_error *err)
 	return 0;
 }
 
+static bool already_in(int fd, int type)
+{
+	struct stat a, b;
+
+	return type == CLONE_NEWUSER && fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* setns by path: the fd is opened at apply time, in the process that joins. */
 static int join_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
@@ -85,6 +111,9 @@ static int join_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_erro
 		return kk_error_sys(err, errno, "open %s", op->path);
 	if (check_planned(op, fd, err) < 0)
 		return -1;
+	/* A joined user namespace the init was cloned into (spawn.c). */
+	if (already_in(fd, (int)op->num))
+		return 0;
 	if (kk_sys()->setns(fd, (int)op->num) < 0)
 		return kk_error_sys(err, errno, "setns %s namespace %s", kk_ns_name((int)op->num),
 				    op->path);
@@ -135,7 +164,6 @@ static const struct kk_op_type op_join = {
 static int check_namespaces(const struct kk_linux *lx, struct kk_error *err)
 {
 	uint64_t seen = 0;
-	bool join_user = false, create_other = false;
 
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
 		const struct kk_namespace *ns = &lx->namespaces[i];
@@ -149,16 +177,7 @@ static int check_namespaces(const struct kk_linux *lx, struct kk_error *err)
 			return kk_error_set(err, KK_ERR_INVALID,
 					    "linux.namespaces[%zu].path: \"%s\" is not absolute", i,
 					    ns->path);
-		if (ns->type == CLONE_NEWUSER && ns->path != NULL)
-			join_user = true;
-		else if (ns->path == NULL)
-			create_other = true;
 	}
-	/* New namespaces would belong to the runtime's user namespace, not the joined one. */
-	if (join_user && create_other)
-		return kk_error_set(err, KK_ERR_INVALID,
-				    "linux.namespaces: joining a user namespace by path while "
-				    "creating other namespaces is not supported");
 	return 0;
 }
 

@@ -23,7 +23,8 @@ uint64_t kk_ns_clone_flags(const struct kk_spec *spec);
  * leads to the namespace the plan saw). Without a mount namespace of the
  * container's own, shared_mounts.h takes care of the mounts. Refuses what cannot
  * work: a type twice, a relative or missing path, a new user namespace
- * without mappings, joining a user namespace while creating others. */
+ * without mappings. A user namespace joined by path owns the namespaces
+ * the clone creates: the init is cloned from inside it (spawn.c). */
 int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 
 /* Parts of the above, one file each. */
@@ -32,5 +33,13 @@ int kk_plan_idmap(struct kk_plan *plan, const struct kk_spec *spec, struct kk_er
 
 /* The namespace's name as in config.json ("mount", "network", ...). */
 const char *kk_ns_name(int clone_flag);
+
+/* The path of the namespace of type clone_flag that the config joins, or
+ * NULL (not listed, or created). */
+const char *kk_ns_joined_path(const struct kk_spec *spec, int clone_flag);
+
+/* The path of a user namespace the config joins that is not kakoi's own
+ * (the init must be cloned inside it), or NULL. */
+const char *kk_ns_joined_userns(const struct kk_spec *spec);
 
 #endif

@@ -36,7 +36,7 @@ struct kk_ctx {
 	bool no_pivot;
 	bool no_new_keyring;
 	unsigned preserve_fds;
-	bool userns; /* the init is in a new user namespace (id maps written by the runtime) */
+	bool userns; /* the init is in a user namespace of its own, new or joined by path */
 
 	/* Init side. */
 	int sync_fd;	     /* the socketpair end to the runtime */

@@ -236,8 +236,9 @@ TEST_F(Confine, ACreateContainerHookIsTheImagesOnlyFromTheRootfs)
 }
 
 // Item 13: a hook without env inherits under standard, gets none under
-// strict; a hook with env gets exactly it under both. The audit record
-// names what it got.
+// strict; a hook with env gets exactly it under both, and "env": [] (runc:
+// an empty environment) gets none under both. The audit record names what
+// it got.
 TEST_F(Confine, AHookWithoutEnvInheritsUnderStandardOnly)
 {
 	inherit_env = Strv({"PATH=/usr/bin:/bin", "INHERITED=1"});
@@ -248,17 +249,20 @@ TEST_F(Confine, AHookWithoutEnvInheritsUnderStandardOnly)
 		std::string p = profile;
 		Add(escape, {"escape", "env", "out/none-" + p});
 		Add(escape, {"escape", "env", "out/own-" + p}, {"OWN=2"});
+		AddEmptyEnv(escape, {"escape", "env", "out/empty-" + p});
 		ASSERT_EQ(Run(), 0) << profile << ": " << err.msg;
 		EXPECT_EQ(Slurp(out + "/none-" + p),
 			  p == "standard" ? "PATH=/usr/bin:/bin\nINHERITED=1\n" : "")
 			<< profile;
 		EXPECT_EQ(Slurp(out + "/own-" + p), "OWN=2\n") << profile;
+		EXPECT_EQ(Slurp(out + "/empty-" + p), "") << profile;
 	}
 	auto recs = Audit();
-	ASSERT_EQ(recs.size(), 8u);
+	ASSERT_EQ(recs.size(), 12u);
 	EXPECT_EQ(Json(recs[0], "env"), R"(["PATH","INHERITED"])");
 	EXPECT_EQ(Json(recs[2], "env"), R"(["OWN"])");
 	EXPECT_EQ(Json(recs[4], "env"), "[]");
+	EXPECT_EQ(Json(recs[6], "env"), "[]");
 	Free(recs);
 }
 

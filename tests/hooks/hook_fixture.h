@@ -155,9 +155,17 @@ class HookRun : public ::testing::Test
 		h.path = strings.back()[0].c_str();
 		h.args = Strv(args);
 		h.env = Strv(env);
+		h.env_set = !env.empty(); // "env": [] takes AddEmptyEnv
 		h.timeout.set = timeout > 0;
 		h.timeout.value = timeout;
 		hooks.push_back(h);
+	}
+
+	// A hook with "env": [] (not absent).
+	void AddEmptyEnv(const std::string &path, std::vector<std::string> args = {})
+	{
+		Add(path, std::move(args));
+		hooks.back().env_set = true;
 	}
 
 	// Parsed and pinned, as kk_hook_policy_load does.

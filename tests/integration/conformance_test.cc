@@ -138,6 +138,29 @@ TEST_F(Conformance, CrunsOwnSpecRuns)
 		<< r;
 }
 
+// Fields runc (Go) and crun read leniently: JSON null is an absent field,
+// "pids": {} has no limit (limit is OPTIONAL in config-linux.md, whose
+// schema still requires it), and a hook's "env": [] is an empty
+// environment where a missing one inherits kakoi's. Each is a warning at
+// most; the container runs.
+TEST_F(Conformance, NullFieldsEmptyPidsAndAHookWithAnEmptyEnvRun)
+{
+	std::string out = HostTempDir("hook-env");
+	config_->Set("hostname", "null");
+	config_->Set("process.rlimits", "null");
+	config_->Set("linux.resources.pids", "{}");
+	config_->Set("hooks.prestart", R"([{"path":"/bin/sh","args":["sh","-c","env > )" + out +
+					       R"(/empty"],"env":[]},)"
+					       R"({"path":"/bin/sh","args":["sh","-c","env > )" +
+					       out + R"(/none"]}])");
+	Result r = RunContainer({"/bin/true"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_TRUE(Contains(r.err, "hostname: is null: taken as absent")) << r;
+	EXPECT_TRUE(Exists(out + "/empty"));
+	EXPECT_FALSE(Contains(ReadFile(out + "/empty"), "PATH=")) << "env: [] is empty";
+	EXPECT_TRUE(Contains(ReadFile(out + "/none"), "PATH=")) << "no env inherits";
+}
+
 // config.md: a relative destination "MUST be interpreted as relative to
 // "/""; runc warns that it is deprecated and mounts it.
 TEST_F(Conformance, ARelativeMountDestinationIsTakenFromTheRoot)

@@ -4,7 +4,10 @@
 // host's values first and checks them afterwards; should kakoi ever change
 // one, the test puts it back and fails. Nothing is left behind (TearDown).
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -364,6 +367,52 @@ TEST_F(Namespaces, AJoinedMountNamespaceIsTheContainersAndItsMountsGoAtDelete)
 	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
 	EXPECT_EQ(MountInfo(pid), before) << "kakoi's mounts stayed in the joined namespace";
 	holder.reset(); // kills it: its namespace and tmpfs go with it
+}
+
+// The inode of the user namespace that owns the namespace at path.
+ino_t OwnerOf(const std::string &path)
+{
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	int owner = fd < 0 ? -1 : ioctl(fd, NS_GET_USERNS);
+	struct stat st = {};
+	if (owner >= 0)
+		fstat(owner, &st);
+	if (fd >= 0)
+		close(fd);
+	if (owner >= 0)
+		close(owner);
+	return st.st_ino;
+}
+
+// A user namespace joined by path (Kubernetes and Podman make one and hand
+// it over) while the config creates the others: they belong to the joined
+// one, as with runc (its nsexec joins, then unshares), so its root is the
+// container's root. The init is in it; its pid namespace is owned by it.
+TEST_F(Namespaces, AJoinedUserNamespaceOwnsTheNamespacesTheContainerCreates)
+{
+	auto holder = Spawn("/usr/bin/unshare", {"--user", "/bin/sleep", "100"});
+	std::string pid = std::to_string(holder->pid());
+	ASSERT_TRUE(WaitUntil([&] { return NsOf(pid, "user") != NsOf("self", "user"); }));
+	WriteFile("/proc/" + pid + "/uid_map", "0 0 65536\n");
+	WriteFile("/proc/" + pid + "/gid_map", "0 0 65536\n");
+	config_->RemoveNamespace("user");
+	config_->AddNamespace("user", "/proc/" + pid + "/ns/user");
+
+	auto sleeper = RunSleeper(id_);
+	ASSERT_TRUE(sleeper);
+	State st = GetState(id_);
+	std::string init = "/proc/" + std::to_string(st.pid) + "/ns/";
+	EXPECT_EQ(NsOf(std::to_string(st.pid), "user"), NsOf(pid, "user"));
+	struct stat holder_ns = {};
+	ASSERT_EQ(stat(("/proc/" + pid + "/ns/user").c_str(), &holder_ns), 0);
+	for (const char *ns : {"pid", "mnt", "uts", "ipc", "net"}) {
+		EXPECT_NE(NsOf(std::to_string(st.pid), ns), NsOf("self", ns)) << ns;
+		EXPECT_EQ(OwnerOf(init + ns), holder_ns.st_ino) << ns << " is not the joined one's";
+	}
+	Result r = Kakoi({"exec", id_, "/bin/sh", "-c", "cat /proc/self/uid_map; /probe pid"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_NE(r.out.find("0          0      65536"), std::string::npos) << r;
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
 }
 
 } // namespace

@@ -84,7 +84,9 @@ TEST(ResourcesDoc, ErrorsNameTheField)
 		  "resources.json: memory.limit: must be an integer, not string");
 	EXPECT_EQ(Error(R"({"cpu":{"shares":-1}})"),
 		  "resources.json: cpu.shares: must not be negative");
-	EXPECT_EQ(Error(R"({"pids":{}})"), "resources.json: pids.limit: is required");
+	EXPECT_TRUE(Parse(R"({"pids":{}})", nullptr)); // limit is OPTIONAL (config-linux.md)
+	EXPECT_EQ(Error(R"({"pids":{"limit":"x"}})"),
+		  "resources.json: pids.limit: must be an integer, not string");
 	EXPECT_EQ(Error(R"({"blockIO":{"weight":70000}})"),
 		  "resources.json: blockIO.weight: 70000 is out of range [0, 65535]");
 	EXPECT_EQ(Error(R"({"unified":{"../x":"1"}})"),

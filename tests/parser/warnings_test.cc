@@ -64,6 +64,33 @@ TEST(Warnings, UnknownCapabilitiesAreLeftOutWithTheirPath)
 	EXPECT_EQ(spec->process->capabilities->effective, 0u);
 }
 
+// JSON null: runc (Go) and crun both take it for an absent field, so does
+// kakoi, warning with the path; a required field must have a value.
+TEST(Warnings, NullIsAbsent)
+{
+	std::string error;
+	Spec spec = ParseSpec(
+		R"({"ociVersion":"1.3.0","root":{"path":"rootfs","readonly":null},"hostname":null,)"
+		R"("process":{"cwd":"/","args":["sh"],"env":null,"capabilities":null},)"
+		R"("linux":{"resources":null,"namespaces":[{"type":"pid","path":null}]}})",
+		&error);
+	ASSERT_TRUE(spec) << error;
+	EXPECT_EQ(Warnings(spec->warnings),
+		  (std::vector<std::string>{
+			  "config.json: hostname: is null: taken as absent",
+			  "config.json: root.readonly: is null: taken as absent",
+			  "config.json: process.env: is null: taken as absent",
+			  "config.json: process.capabilities: is null: taken as absent",
+			  "config.json: linux.namespaces[0].path: is null: taken as absent",
+			  "config.json: linux.resources: is null: taken as absent",
+		  }));
+	EXPECT_EQ(spec->hostname, nullptr);
+	EXPECT_EQ(spec->process->capabilities, nullptr);
+	EXPECT_EQ(spec->linux_->namespaces[0].path, nullptr);
+	EXPECT_FALSE(ParseSpec(R"({"ociVersion":null,"root":{"path":"rootfs"}})", &error));
+	EXPECT_EQ(error, "config.json: ociVersion: is required");
+}
+
 // The kernel raises an ambient capability only when it is also permitted
 // and inheritable; runc warns and goes on. crun's `spec` writes such a set.
 TEST(Warnings, AmbientWithoutPermittedAndInheritableIsLeftOut)
