@@ -10,6 +10,11 @@
 #                        # most hosts) or disk (the temp dir's filesystem)
 #   BENCH_RUNTIMES="crun runc"   # what kakoi is compared with; a runtime
 #                        # that is not installed is skipped with a note
+#   BENCH_SECCOMP=podman # every bundle gets Podman's default seccomp profile
+#                        # (/usr/share/containers/seccomp.json as Podman
+#                        # turns it into linux.seccomp for x86_64 with the
+#                        # default capabilities); a path: that OCI
+#                        # linux.seccomp object
 #
 # Per runtime and iteration, interleaved (kakoi, crun, runc, kakoi, ...):
 #   run     `run ID` of /bin/true, wall time and peak RSS (/usr/bin/time %M)
@@ -246,11 +251,38 @@ ln -s busybox "$ROOTFS/bin/sh"
 # shared rootfs by absolute path (runc refuses a symlinked rootfs). crun 1.8
 # and runc 1.1 do not know ociVersion 1.3.0; 1.0.2 means the same here.
 "$KAKOI" spec --bundle "$TMP" >/dev/null
+# Podman's default profile as linux.seccomp: the entries for x86_64 and no
+# capability beyond kakoi spec's default set (what Podman keeps for an
+# unprivileged container).
+podman_seccomp() {
+	jq '{defaultAction, defaultErrnoRet,
+	     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+	     syscalls: [.syscalls[]
+		| select((.includes.arches // ["amd64"]) | index("amd64"))
+		| select((.includes.caps // []) - ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+			"CAP_AUDIT_WRITE", "CAP_SETUID", "CAP_SETGID"] | length == 0)
+		| select((.excludes.arches // []) | index("amd64") | not)
+		| select((.excludes.caps // []) - ((.excludes.caps // []) - ["CAP_CHOWN",
+			"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE", "CAP_SETUID",
+			"CAP_SETGID"]) | length == 0)
+		| {names, action} + (if .errnoRet then {errnoRet} else {} end)
+		  + (if (.args // []) | length > 0 then {args} else {} end)]}' \
+		/usr/share/containers/seccomp.json
+}
+
+SECCOMP=null
+case ${BENCH_SECCOMP-} in
+'') ;;
+podman) SECCOMP=$(podman_seccomp) || die "cannot read /usr/share/containers/seccomp.json" ;;
+*) SECCOMP=$(jq -c . "$BENCH_SECCOMP") || die "BENCH_SECCOMP: not JSON: $BENCH_SECCOMP" ;;
+esac
+
 make_bundle() { # NAME OCIVERSION
 	mkdir -p "$TMP/bundle-$1" "$TMP/state"
-	jq --arg root "$ROOTFS" --arg v "$2" \
+	jq --arg root "$ROOTFS" --arg v "$2" --argjson seccomp "$SECCOMP" \
 		'.ociVersion = $v | .process.args = ["/bin/true"]
-		 | .process.terminal = false | .root.path = $root' \
+		 | .process.terminal = false | .root.path = $root
+		 | if $seccomp != null then .linux.seccomp = $seccomp else . end' \
 		"$TMP/config.json" >"$TMP/bundle-$1/config.json"
 	: >"$TMP/log-$1"
 }
