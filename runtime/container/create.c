@@ -110,9 +110,10 @@ static int plan(struct create_job *job, struct kk_error *err)
 {
 	const struct kk_linux *lx = job->spec->linux_;
 
-	if (lx == NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, lx->cgroups_path, job->opts->id, &job->cgroup, err) < 0)
+	/* No linux section (config.md: OPTIONAL): every namespace is the
+	 * runtime's, the cgroup the default one, nothing else asked for. */
+	if (kk_cgroup_open(KK_CGROUP_ROOT, lx != NULL ? lx->cgroups_path : NULL, job->opts->id,
+			   &job->cgroup, err) < 0)
 		return -1;
 	return kk_container_build_plan(&job->plan, job->spec, job->cgroup, err);
 }

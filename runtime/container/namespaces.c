@@ -218,7 +218,7 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 	const struct kk_linux *lx = spec->linux_;
 
 	if (lx == NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
+		return 0; /* no namespaces listed: all of them the runtime's */
 	if (check_namespaces(lx, err) < 0)
 		return -1;
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
