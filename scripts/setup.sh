@@ -27,6 +27,8 @@ set -euo pipefail
 #                            Podman 4.3 driving kakoi in tests/managers
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
+#   python3-grpcio python3-grpc-tools
+#                            the CRI client of tests/managers/cri_test.py (no crictl in Debian 12)
 #   git ca-certificates      source checkout
 #   linux-libc-dev           the uapi headers: named so that it is kept current
 PACKAGES=(
@@ -53,6 +55,8 @@ PACKAGES=(
 	containernetworking-plugins
 	containerd
 	curl
+	python3-grpcio
+	python3-grpc-tools
 	git
 	ca-certificates
 	linux-libc-dev
