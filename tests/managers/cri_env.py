@@ -162,7 +162,7 @@ class Cri:
     """runtime.v1 over the daemon's socket: cri.rt.Method(Request(...))."""
 
     def __init__(self, socket, pb, pb_grpc):
-        self.pb, self.pb_grpc = pb, pb_grpc
+        self.pb = pb
         self.channel = grpc.insecure_channel("unix://" + socket)
         self.rt = _WithTimeout(pb_grpc.RuntimeServiceStub(self.channel))
         self.img = _WithTimeout(pb_grpc.ImageServiceStub(self.channel))
@@ -245,6 +245,7 @@ class Suite:
         self.socket = self.temp + "/c.sock"
         self.kakoi = self.temp + "/kakoi"
         self.daemon = None
+        self.api = None  # the generated modules: runtime.v1's messages, its stubs
         self.cri = None
         # Every pod made: its shim's socket is named after it.
         self.pods = set()
@@ -266,9 +267,8 @@ class Suite:
         self.write_cni_config()
         with open(self.path("config.toml"), "w") as f:
             f.write(_config(self.temp, self.socket))
-        pb, pb_grpc = compile_api(self.temp)
+        self.api = compile_api(self.temp)
         self.start_daemon()
-        self.cri = Cri(self.socket, pb, pb_grpc)
         self.import_images()
 
     def write_cni_config(self):
@@ -288,22 +288,36 @@ class Suite:
             json.dump(dict(cniVersion="1.0.0", name=self.name, plugins=[bridge]), f)
 
     def start_daemon(self):
+        """Starts containerd and connects a client once the CRI plugin
+        answers (after a restart it first recovers its pods)."""
         log = open(self.path("containerd.log"), "ab")
         self.daemon = subprocess.Popen([CONTAINERD, "--config", self.path("config.toml")],
                                        stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         log.close()
-        up = wait_until(lambda: self.daemon.poll() is None and self.ctr("version").returncode == 0
-                        and "cri" in self.ctr("plugins", "ls").stdout, 30, 0.2)
-        if not up:
-            raise RuntimeError("containerd did not come up:\n" + self.daemon_log())
+        # A client made before the socket exists would back off for seconds.
+        wait_until(lambda: self.daemon.poll() is not None or
+                   self.ctr("version", timeout=5).returncode == 0, 30, 0.1)
+        self.cri = Cri(self.socket, *self.api)
 
-    def restart_daemon(self):
-        """Stops containerd (SIGTERM) and starts it again on the same state,
-        with a new client: the old connection is gone."""
+        def answers():
+            try:
+                self.cri.rt.Version(self.cri.pb.VersionRequest(), timeout=2)
+                return True
+            except grpc.RpcError:
+                return self.daemon.poll() is not None  # no point waiting
+
+        if not wait_until(answers, 30, 0.1) or self.daemon.poll() is not None:
+            raise RuntimeError("containerd's CRI plugin did not come up:\n" + self.daemon_log())
+
+    def restart_daemon(self, while_down=lambda: None):
+        """Stops containerd (SIGTERM), calls while_down, and starts it again
+        on the same state, with a new client: the old connection is gone."""
         self.cri.close()
-        self.stop_daemon()
-        self.start_daemon()
-        self.cri = Cri(self.socket, self.cri.pb, self.cri.pb_grpc)
+        try:
+            self.stop_daemon()
+            while_down()
+        finally:
+            self.start_daemon()
 
     def stop_daemon(self):
         if self.daemon is None:
@@ -454,12 +468,13 @@ class Suite:
     def force_clean_up(self):
         for c in self.cgroups(True):
             if c.startswith(CGROUP_ROOT + "/freezer/"):
-                _write(c + "/freezer.state", "THAWED")
+                write(c + "/freezer.state", "THAWED")
         for pid in self.processes():
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        wait_until(lambda: not self.processes(), 5)
         for point in reversed(self.mounts()):
             run(["umount", "-l", point])
         for c in sorted(self.cgroups(False), key=len, reverse=True):
@@ -475,7 +490,7 @@ class Suite:
             run(["rm", "-rf", "--one-file-system", self.temp])
 
 
-def _write(path, data):
+def write(path, data):
     try:
         with open(path, "w") as f:
             f.write(data)
