@@ -27,6 +27,8 @@ set -euo pipefail
 #                            Podman 4.3 driving kakoi in tests/managers
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
+#   python3-grpcio python3-grpc-tools
+#                            the CRI client of tests/managers/cri_test.py (no crictl in Debian 12)
 #   git ca-certificates      source checkout
 #   scdoc                    the man pages (docs/man, rendered by Bazel)
 #   debhelper                the Debian package (debian/, scripts/package-test.sh)
@@ -55,6 +57,8 @@ PACKAGES=(
 	containernetworking-plugins
 	containerd
 	curl
+	python3-grpcio
+	python3-grpc-tools
 	git
 	ca-certificates
 	scdoc

@@ -2,8 +2,8 @@
  * path. Joining happens in two places because of how the kernel works: a
  * pid namespace (and a new time namespace, whose offsets must be written
  * before any process is in it) only applies to children, so the runtime
- * enters it just before the clone; every other path is joined by the init
- * itself (init-join phase). */
+ * enters it just before the clone and leaves it once the init exists; every
+ * other path is joined by the init itself (init-join phase). */
 #ifndef KK_CONTAINER_NAMESPACES_H
 #define KK_CONTAINER_NAMESPACES_H
 
@@ -18,7 +18,8 @@ uint64_t kk_ns_clone_flags(const struct kk_spec *spec);
 
 /* Appends: host-prepare ops that enter a pid namespace by path and create
  * a time namespace with its offsets (both only affect later children), the
- * host-attach id-map op for a new user namespace, the init-join ops for
+ * host-attach ops that return the runtime's later children (hooks) to its
+ * own pid and time namespaces and write a new user namespace's id maps, the init-join ops for
  * the other namespaces given by path (each refuses a path that no longer
  * leads to the namespace the plan saw). Without a mount namespace of the
  * container's own, shared_mounts.h takes care of the mounts. Refuses what cannot
