@@ -340,8 +340,10 @@ std::vector<std::string> ContainerdLeftovers(bool containers_only)
 	std::string root = kShimRoot + ContainerdTest::ns_;
 	if (!containers_only && Exists(root))
 		left.push_back("runtime root " + root);
+	// A dot entry is kakoi's own cache (.seccomp), never a container's.
 	for (const auto &id : ListDir(root))
-		left.push_back("container state " + root + "/" + id);
+		if (id[0] != '.')
+			left.push_back("container state " + root + "/" + id);
 	for (const auto &s : ShimSockets())
 		left.push_back("shim socket " + s);
 	return left;

@@ -394,8 +394,10 @@ class Suite:
 
     def runtime_state(self):
         """Containers the runtimes still keep state for."""
+        # A dot entry is kakoi's own cache (.seccomp), never a container's.
         return [os.path.join(self.path(h + "-root"), K8S_NS, c) for h in HANDLERS
-                for c in listdir(os.path.join(self.path(h + "-root"), K8S_NS))]
+                for c in listdir(os.path.join(self.path(h + "-root"), K8S_NS))
+                if not c.startswith(".")]
 
     def shim_socket(self, pod_id):
         """containerd 1.6 names a shim's socket after the hex sha256 of

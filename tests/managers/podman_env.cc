@@ -366,8 +366,10 @@ std::vector<std::string> PodmanTest::LeftBehind(const std::set<std::string> &ids
 	// ids are Podman's, so kakoi's state for them is named the same.
 	std::vector<std::string> left;
 	(void)ids;
+	// A dot entry is kakoi's own cache (.seccomp), never a container's.
 	for (const auto &e : ListDir(KakoiRoot()))
-		left.push_back("kakoi state " + KakoiRoot() + "/" + e);
+		if (e[0] != '.')
+			left.push_back("kakoi state " + KakoiRoot() + "/" + e);
 	for (const auto &h : ListDir(kCgroupRoot))
 		for (const auto &e : ListDir(ParentIn(h)))
 			if (IsDir(ParentIn(h) + "/" + e) && e != "conmon")
