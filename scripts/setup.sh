@@ -21,6 +21,7 @@ set -euo pipefail
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
+#   uidmap                   newuidmap/newgidmap: rootless kakoi's multi-range id maps
 #   crun runc                reference OCI runtimes for comparison tests
 #   jq                       JSON processing in scripts/tests
 #   podman conmon catatonit containernetworking-plugins
@@ -46,6 +47,7 @@ PACKAGES=(
 	libgtest-dev
 	libgmock-dev
 	busybox-static
+	uidmap
 	crun
 	runc
 	jq

@@ -48,6 +48,11 @@ static int idmap_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_err
 {
 	const struct kk_linux *lx = op->ref;
 
+	/* Without CAP_SETUID over the host ids (not root, or root in a user
+	 * namespace, which writes what its own map allows), the kernel takes
+	 * only the caller's own ids. */
+	if (geteuid() != 0)
+		return kk_idmap_unprivileged(ctx->init_pid, lx, err);
 	if (write_map(ctx->init_pid, "gid_map", &lx->gid_mappings, err) < 0) {
 		kk_error_prefix(err, "linux.gidMappings");
 		return -1;

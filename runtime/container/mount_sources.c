@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "runtime/container/mount_sources.h"
@@ -88,7 +89,10 @@ int kk_plan_mount_sources(struct kk_plan *plan, const struct kk_spec *spec, stru
 	char path[PATH_MAX];
 	bool any = false;
 
-	if (!has_userns(spec))
+	/* An unprivileged runtime can open nothing the init (mapped to the
+	 * same user) cannot, and could not enter its /proc/<pid>/root once
+	 * the init is not dumpable: the init opens its sources itself. */
+	if (!has_userns(spec) || geteuid() != 0)
 		return 0;
 	for (size_t i = 0; i < spec->n_mounts && !any; i++) {
 		int r = kk_rootfs_bind_source(&spec->mounts[i], i, NULL, path, sizeof(path), err);

@@ -31,6 +31,12 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 int kk_plan_timens(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 int kk_plan_idmap(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 
+/* An unprivileged runtime's maps for the init pid (idmap_rootless.c): its
+ * own uid and gid written directly (setgroups "deny" first), any other
+ * mapping through newuidmap/newgidmap, a clear error naming the field when
+ * they are missing or refuse. */
+int kk_idmap_unprivileged(pid_t pid, const struct kk_linux *lx, struct kk_error *err);
+
 /* The namespace's name as in config.json ("mount", "network", ...). */
 const char *kk_ns_name(int clone_flag);
 
