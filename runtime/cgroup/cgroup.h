@@ -53,10 +53,14 @@ int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_r
 		   struct kk_error *err);
 
 /* --- rootless (owner: runtime/cgroup/rootless.c, plan.c) -----------------
- * The directory of the first hierarchy where the cgroup could not be made
- * or entered by this process (no write permission on it or on its nearest
- * existing parent), or NULL when every one can. Reads only. */
-const char *kk_cgroup_unwritable(const struct kk_cgroup *cg);
+ * Drops the hierarchies where this process could not make or enter the
+ * cgroup (no write permission on it or on its nearest existing parent);
+ * dropped gets the first one's directory ("" when none). Returns how many
+ * are kept. Touches nothing on the host. */
+size_t kk_cgroup_keep_writable(struct kk_cgroup *cg, char *dropped, size_t len);
+/* Drops the hierarchies where the cgroup's directory does not exist (a
+ * rootless container's cgroup, made only where it was delegated). */
+size_t kk_cgroup_keep_existing(struct kk_cgroup *cg);
 /* The first linux.resources field that asks for a limit, or NULL. Device
  * rules do not count: an unprivileged runtime cannot set them (runc skips
  * them in a user namespace), and the user namespace already keeps the

@@ -143,7 +143,7 @@ static int prepare(struct exec_job *job, struct kk_error *err)
 					 : kk_error_set(err, KK_ERR_INVALID,
 							"--cgroup: the container has no cgroup "
 							"(rootless, not delegated)");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err) < 0)
+	if (kk_record_cgroup(&job->h.rec, &job->cg, err) < 0)
 		return -1;
 	if (o->n_cgroups == 0)
 		return 0;

@@ -28,6 +28,11 @@ int kk_pidns_pids(pid_t init, pid_t **pids, size_t *n, struct kk_error *err);
  * warning) where it may not and no limit is asked for, or fails naming the
  * limit's field and the cgroup. Does nothing when kakoi is not rootless. */
 int kk_rootless_cgroup(struct kk_cgroup **cg, const struct kk_spec *spec, struct kk_error *err);
+/* The cgroup a record names, as kk_cgroup_open opens it; rootless, only
+ * the hierarchies where its directory exists (it was made only where the
+ * user may write). */
+struct kk_record;
+int kk_record_cgroup(const struct kk_record *rec, struct kk_cgroup **cg, struct kk_error *err);
 
 int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, struct kk_cgroup *cg,
 			    struct kk_error *err);

@@ -39,7 +39,7 @@ int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err)
 	 * takes them all). */
 	if (rec->cgroup_path[0] == '\0')
 		return kk_record_alive(rec) ? kk_signal_init(rec, sig, err) : 0;
-	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_signal_all(cg, sig, &n, err);
 	kk_cgroup_free(cg);

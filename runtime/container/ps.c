@@ -31,7 +31,7 @@ int kk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 	if (h.rec.cgroup_path[0] == '\0') {
 		rc = kk_pidns_pids(h.rec.pid, pids, n, err);
 	} else {
-		if (kk_cgroup_open(KK_CGROUP_ROOT, h.rec.cgroup_path, h.rec.id, &cg, err) < 0)
+		if (kk_record_cgroup(&h.rec, &cg, err) < 0)
 			return -1;
 		rc = kk_cgroup_pids(cg, pids, n, err);
 		kk_cgroup_free(cg);

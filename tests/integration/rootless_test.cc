@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -259,6 +261,56 @@ TEST_F(Rootless, Uid0InAUserNamespaceActsRootless)
 	EXPECT_EQ(run.out.substr(0, 2), "0\n") << run;
 	EXPECT_TRUE(Exists(xdg_ + "/kakoi")) << "the state root is not under XDG_RUNTIME_DIR";
 	EXPECT_TRUE(NoCgroupFor(id_));
+}
+
+// A cgroup2 subtree delegated to the user (as systemd delegates the user's
+// slice): on this hybrid host the unified hierarchy alone, so the cgroup is
+// made there and the v1 hierarchies are left alone, with one warning. The
+// caller must already be inside the subtree (cgroup v2 moves a process
+// only within what the writer may write).
+TEST_F(Rootless, ADelegatedCgroup2SubtreeIsUsed)
+{
+	const std::string unified = "/sys/fs/cgroup/unified";
+	if (!Exists(unified + "/cgroup.procs"))
+		GTEST_SKIP() << "no cgroup2 hierarchy at " << unified;
+	const std::string name = kk_scope::CgroupParent() + "-rl";
+	const std::string dir = unified + name;
+	ASSERT_EQ(mkdir(dir.c_str(), 0755), 0) << dir << ": " << strerror(errno);
+	// Whatever happens below, the subtree goes (the container first).
+	std::shared_ptr<void> cleanup(nullptr, [&](void *) {
+		AsUser({"delete", "--force", id_});
+		for (const std::string &d : {dir + "/" + id_, dir + "/caller", dir})
+			WaitUntil([&] { return rmdir(d.c_str()) == 0 || errno == ENOENT; }, 3000);
+	});
+	ASSERT_EQ(mkdir((dir + "/caller").c_str(), 0755), 0);
+	for (const std::string &f : {dir, dir + "/cgroup.procs", dir + "/cgroup.subtree_control",
+				     dir + "/caller", dir + "/caller/cgroup.procs"})
+		ASSERT_EQ(chown(f.c_str(), kUser, kUser), 0) << f;
+	config_->SetCgroupsPath(name + "/" + id_);
+	config_->SetArgs({"/bin/sh", "-c", "sleep 100"});
+	Save();
+	std::string line =
+		"echo $$ > " + dir + "/caller/cgroup.procs && exec /usr/bin/setpriv " +
+		"--reuid=65534 --regid=65534 --clear-groups env XDG_RUNTIME_DIR=" + xdg_ + " " +
+		kakoi_ + " run --detach " + id_;
+	RunOptions in_bundle;
+	in_bundle.cwd = bundle_;
+	Result run = RunCommand("/bin/sh", {"-c", line}, in_bundle);
+	EXPECT_EQ(run.exit_code, 0) << run;
+	EXPECT_NE(run.err.find("delegated"), std::string::npos) << run;
+	Json js = ParseJson(AsUser({"state", id_}).out);
+	pid_t pid = (pid_t)JsonInt(js.get(), "pid");
+	EXPECT_GT(pid, 0);
+	if (pid > 0) {
+		EXPECT_NE(ReadFile(dir + "/" + id_ + "/cgroup.procs").find(std::to_string(pid)),
+			  std::string::npos);
+		Result ps = AsUser({"ps", "--format", "json", id_});
+		EXPECT_NE(ps.out.find(std::to_string(pid)), std::string::npos) << ps;
+	}
+	EXPECT_FALSE(Exists("/sys/fs/cgroup/pids" + name));
+	Result del = AsUser({"delete", "--force", id_});
+	EXPECT_EQ(del.exit_code, 0) << del;
+	EXPECT_FALSE(Exists(dir + "/" + id_));
 }
 
 // --- no escalation -----------------------------------------------------------
