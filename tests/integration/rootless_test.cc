@@ -313,6 +313,18 @@ TEST_F(Rootless, ADelegatedCgroup2SubtreeIsUsed)
 	EXPECT_FALSE(Exists(dir + "/" + id_));
 }
 
+// An idmapped mount needs host root (mount_setattr on the source's file
+// system): refused, naming the mount, before anything is made.
+TEST_F(Rootless, AnIdmappedMountIsRefused)
+{
+	config_->AddMount("/mnt", "bind", bundle_, {"rbind", "idmap"});
+	Result run = RunAsUser("true");
+	EXPECT_EQ(run.exit_code, 1) << run;
+	EXPECT_NE(run.err.find("options: an idmapped mount needs host root"), std::string::npos)
+		<< run;
+	EXPECT_FALSE(Exists(xdg_ + "/kakoi/" + id_));
+}
+
 // --- no escalation -----------------------------------------------------------
 
 // A root-only host directory, bind-mounted: the runtime opens nothing for
