@@ -22,6 +22,9 @@ struct kk_cgroup;
  * container's processes when it has no cgroup. Just init when that
  * namespace is kakoi's own. *pids is malloc'ed. */
 int kk_pidns_pids(pid_t init, pid_t **pids, size_t *n, struct kk_error *err);
+/* sig to each of them, each through a pidfd checked against the namespace
+ * (kill --all of a container without a cgroup). */
+int kk_pidns_signal(pid_t init, int sig, struct kk_error *err);
 
 /* Rootless (runtime/container/rootless_cgroup.c): keeps *cg where the user
  * may write it (without device rules), sets it to NULL (no cgroup, one

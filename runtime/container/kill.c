@@ -34,11 +34,11 @@ int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err)
 	size_t n = 0;
 	int rc;
 
-	/* A rootless container without a cgroup: nothing to find its
-	 * processes by but the init (with a pid namespace, a SIGKILL to it
-	 * takes them all). */
+	/* A rootless container without a cgroup: its processes are those
+	 * in the init's pid namespace. */
 	if (rec->cgroup_path[0] == '\0')
-		return kk_record_alive(rec) ? kk_signal_init(rec, sig, err) : 0;
+		return kk_record_alive(rec) ? kk_pidns_signal(rec->pid, sig, err) : 0;
+
 	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_signal_all(cg, sig, &n, err);

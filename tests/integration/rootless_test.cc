@@ -91,8 +91,8 @@ class Rootless : public IntegrationTest
 	}
 
 	// kakoi as nobody, with no --root: $XDG_RUNTIME_DIR/kakoi is the root.
-	Result AsUser(const std::vector<std::string> &args, RunOptions opts = {},
-		      const std::vector<std::string> &wrap = {})
+	std::vector<std::string> UserLine(const std::vector<std::string> &args,
+					  const std::vector<std::string> &wrap = {})
 	{
 		std::vector<std::string> line = {
 			"--reuid=65534", "--regid=65534",	   "--clear-groups", "env", "-u",
@@ -100,9 +100,37 @@ class Rootless : public IntegrationTest
 		line.insert(line.end(), wrap.begin(), wrap.end());
 		line.push_back(kakoi_);
 		line.insert(line.end(), args.begin(), args.end());
+		return line;
+	}
+
+	Result AsUser(const std::vector<std::string> &args, RunOptions opts = {},
+		      const std::vector<std::string> &wrap = {})
+	{
 		if (opts.cwd.empty())
 			opts.cwd = bundle_;
-		return RunCommand("/usr/bin/setpriv", line, opts);
+		return RunCommand("/usr/bin/setpriv", UserLine(args, wrap), opts);
+	}
+
+	// Spawns `kakoi args...` as the user and returns the pty master it
+	// sends to a console socket at sock, which the user may connect to
+	// (-1 if none came).
+	int TerminalFrom(const std::vector<std::string> &args, const std::string &sock)
+	{
+		int listener = Listen(sock);
+		if (listener < 0)
+			return -1;
+		if (chown(sock.c_str(), kUser, kUser) < 0) {
+			close(listener);
+			return -1;
+		}
+		RunOptions in_bundle;
+		in_bundle.cwd = bundle_;
+		auto proc = Spawn("/usr/bin/setpriv", UserLine(args), in_bundle);
+		int master = ReceiveFd(listener);
+		close(listener);
+		Result r = proc->Wait();
+		EXPECT_EQ(r.exit_code, 0) << r;
+		return master;
 	}
 
 	Result RunAsUser(const std::string &script)
@@ -186,11 +214,27 @@ TEST_F(Rootless, RunAndKillAllWithoutACgroup)
 	ASSERT_EQ(run.exit_code, 0) << run;
 	EXPECT_EQ(run.out, "0\nkakoi\n") << run;
 
-	config_->SetArgs({"/bin/sh", "-c", "sleep 100"});
+	// kill --all reaches every process in the container's pid namespace:
+	// SIGUSR1 ends an exec'd sleep, while the init (pid 1 there, no
+	// handler) is left alone by the kernel.
+	config_->SetArgs({"/bin/sh", "-c", "while true; do sleep 1; done"});
 	Save();
 	ASSERT_EQ(AsUser({"run", "--detach", id_}).exit_code, 0);
-	Result kill = AsUser({"kill", "--all", id_, "KILL"});
+	std::string pid_file = xdg_ + "/exec.pid";
+	Result exec = AsUser({"exec", "--detach", "--pid-file", pid_file, id_, "sleep", "100"});
+	ASSERT_EQ(exec.exit_code, 0) << exec;
+	std::string pid = ReadFile(pid_file);
+	while (!pid.empty() && pid.back() == '\n')
+		pid.pop_back();
+	ASSERT_FALSE(pid.empty());
+	EXPECT_TRUE(Exists("/proc/" + pid));
+	Result kill = AsUser({"kill", "--all", id_, "USR1"});
 	EXPECT_EQ(kill.exit_code, 0) << kill;
+	EXPECT_TRUE(WaitUntil([&] {
+		return AsUser({"ps", "--format", "json", id_}).out.find(pid) == std::string::npos;
+	}));
+	EXPECT_NE(AsUser({"state", id_}).out.find("running"), std::string::npos);
+	EXPECT_EQ(AsUser({"kill", "--all", id_, "KILL"}).exit_code, 0);
 	EXPECT_TRUE(WaitUntil([&] {
 		return AsUser({"state", id_}).out.find("stopped") != std::string::npos;
 	}));
@@ -261,6 +305,36 @@ TEST_F(Rootless, Uid0InAUserNamespaceActsRootless)
 	EXPECT_EQ(run.out.substr(0, 2), "0\n") << run;
 	EXPECT_TRUE(Exists(xdg_ + "/kakoi")) << "the state root is not under XDG_RUNTIME_DIR";
 	EXPECT_TRUE(NoCgroupFor(id_));
+}
+
+// A terminal, for the init (create with process.terminal) and for exec -t,
+// through console sockets the user connects to.
+TEST_F(Rootless, TerminalsThroughTheConsoleSocket)
+{
+	config_->SetTerminal(true);
+	config_->SetArgs({"/bin/sh"});
+	Save();
+	int init = TerminalFrom({"create", "--console-socket", xdg_ + "/init.sock", id_},
+				xdg_ + "/init.sock");
+	ASSERT_GE(init, 0);
+	ASSERT_EQ(AsUser({"start", id_}).exit_code, 0);
+	const std::string ask_init = "tty; echo $((40+2))x\n";
+	ASSERT_EQ(write(init, ask_init.data(), ask_init.size()), (ssize_t)ask_init.size());
+	std::string out = ReadUntil(init, "42x");
+	EXPECT_NE(out.find("/dev/pts/"), std::string::npos) << out;
+
+	int exec = TerminalFrom(
+		{"exec", "-d", "-t", "--console-socket", xdg_ + "/exec.sock", id_, "/bin/sh"},
+		xdg_ + "/exec.sock");
+	ASSERT_GE(exec, 0);
+	const std::string ask_exec = "tty; id -u; echo $((40+3))y\n";
+	ASSERT_EQ(write(exec, ask_exec.data(), ask_exec.size()), (ssize_t)ask_exec.size());
+	out = ReadUntil(exec, "43y");
+	EXPECT_NE(out.find("/dev/pts/"), std::string::npos) << out;
+	EXPECT_NE(out.find("\n0\r\n"), std::string::npos) << out;
+	close(exec);
+	close(init);
+	EXPECT_EQ(AsUser({"delete", "--force", id_}).exit_code, 0);
 }
 
 // A cgroup2 subtree delegated to the user (as systemd delegates the user's
