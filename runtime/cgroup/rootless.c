@@ -9,6 +9,7 @@
  * Touches nothing on the host. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,12 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/cgroup/cgroup_backend.h"
+
+/* Writable with our effective ids (access(2) would ask for the real ones). */
+static bool can_write(const char *path)
+{
+	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
+}
 
 /* Can we mkdir the missing part of dir and write its cgroup.procs? The
  * nearest existing ancestor must be writable to us; an existing directory
@@ -30,12 +37,12 @@ static bool hier_writable(const struct cg_hier *h)
 	if (snprintf(path, sizeof(path), "%s/cgroup.procs", h->dir) >= (int)sizeof(path))
 		return false;
 	if (access(h->dir, F_OK) == 0)
-		return access(path, W_OK) == 0;
+		return can_write(path);
 	snprintf(path, sizeof(path), "%s", h->dir);
 	while ((slash = strrchr(path, '/')) != NULL && slash > path) {
 		*slash = '\0';
 		if (access(path, F_OK) == 0)
-			return access(path, W_OK) == 0;
+			return can_write(path);
 	}
 	return false;
 }
