@@ -21,6 +21,8 @@ set -euo pipefail
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
+#   uidmap                   newuidmap/newgidmap: rootless kakoi's multi-range id maps
+#   slirp4netns fuse-overlayfs   rootless Podman's network and overlay storage (docs/managers.md)
 #   crun runc                reference OCI runtimes for comparison tests
 #   jq                       JSON processing in scripts/tests
 #   podman conmon catatonit containernetworking-plugins
@@ -48,6 +50,9 @@ PACKAGES=(
 	libgtest-dev
 	libgmock-dev
 	busybox-static
+	uidmap
+	slirp4netns
+	fuse-overlayfs
 	crun
 	runc
 	jq

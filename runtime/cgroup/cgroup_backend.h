@@ -41,6 +41,7 @@ struct kk_cgroup {
 	char *path; /* "/kakoi/<id>": absolute, checked */
 	struct cg_hier *h;
 	size_t n;
+	bool no_devices; /* rootless: no device rules (kk_cgroup_skip_devices) */
 };
 
 /* What limits are grouped by: one controller each (cpu and cpuset apart,

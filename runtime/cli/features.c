@@ -101,7 +101,7 @@ static json_object *linux_features(void)
 	json_object_object_add(o, "apparmor", enabled(true));
 	json_object_object_add(o, "selinux", enabled(true));
 	json_object_object_add(o, "intelRdt", enabled(false));
-	json_object_object_add(ext, "idmap", enabled(false));
+	json_object_object_add(ext, "idmap", enabled(true));
 	json_object_object_add(o, "mountExtensions", ext);
 	return o;
 }

@@ -17,7 +17,8 @@ enum {
 
 const struct kk_flag kk_cli_global_flags[] = {
 	{"root", required_argument, OPT_ROOT, "DIR",
-	 "keep container state under DIR (default " KK_DEFAULT_ROOT ")"},
+	 "keep container state under DIR (default " KK_DEFAULT_ROOT
+	 "; $XDG_RUNTIME_DIR/kakoi when rootless)"},
 	{"log", required_argument, OPT_LOG, "FILE", "also write errors and warnings to FILE"},
 	{"log-format", required_argument, OPT_LOG_FORMAT, "text|json",
 	 "the format of the --log lines (default text)"},
@@ -75,6 +76,7 @@ static int set_global(int c, struct kk_globals *g, struct kk_error *err)
 int kk_cli_parse_globals(int argc, char **argv, struct kk_globals *g, struct kk_error *err)
 {
 	struct kk_getopt opts;
+	const char *root = g->root;
 	int c;
 
 	/* In order: the verb and everything after it are the verb's. */
@@ -91,6 +93,10 @@ int kk_cli_parse_globals(int argc, char **argv, struct kk_globals *g, struct kk_
 		if (set_global(c, g, err) < 0)
 			return -1;
 	}
+	/* Without --root a rootless kakoi keeps its state where the user may
+	 * write ($XDG_RUNTIME_DIR/kakoi), as runc does. */
+	if (g->root == root)
+		g->root = kk_default_root(root);
 	if (optind >= argc)
 		return kk_error_set(err, KK_ERR_USAGE, "no command given; see kakoi --help");
 	return optind;

@@ -32,6 +32,16 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 int kk_plan_timens(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 int kk_plan_idmap(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err);
 
+/* Writes m as /proc/<pid>/<file> (uid_map, gid_map) in one write. */
+int kk_idmap_write(pid_t pid, const char *file, const struct kk_id_mappings *m,
+		   struct kk_error *err);
+
+/* An unprivileged runtime's maps for the init pid (idmap_rootless.c): its
+ * own uid and gid written directly (setgroups "deny" first), any other
+ * mapping through newuidmap/newgidmap, a clear error naming the field when
+ * they are missing or refuse. */
+int kk_idmap_unprivileged(pid_t pid, const struct kk_linux *lx, struct kk_error *err);
+
 /* The namespace's name as in config.json ("mount", "network", ...). */
 const char *kk_ns_name(int clone_flag);
 

@@ -22,8 +22,11 @@ int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_e
 	if (spec == NULL)
 		return -1;
 	if (kk_cgroup_open(KK_CGROUP_ROOT, spec->linux_ != NULL ? spec->linux_->cgroups_path : NULL,
-			   id, &cg, err) < 0)
+			   id, &cg, err) < 0 ||
+	    kk_rootless_cgroup(&cg, spec, err) < 0) {
+		kk_cgroup_free(cg);
 		return -1;
+	}
 	rc = kk_container_build_plan(&plan, spec, cg, err);
 	if (rc == 0)
 		kk_plan_print(&plan, out);

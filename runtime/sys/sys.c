@@ -21,6 +21,17 @@ static int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
 	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
 }
 
+static int sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+	return (int)syscall(SYS_open_tree, dirfd, path, flags);
+}
+
+static int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path,
+			  unsigned int flags)
+{
+	return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags);
+}
+
 static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	return openat(dirfd, path, flags, mode);
@@ -51,6 +62,8 @@ const struct kk_sys kk_sys_linux = {
 	.umount2 = umount2,
 	.pivot_root = sys_pivot_root,
 	.mount_setattr = sys_mount_setattr,
+	.open_tree = sys_open_tree,
+	.move_mount = sys_move_mount,
 	.openat = sys_openat,
 	.openat2 = sys_openat2,
 	.mkdirat = mkdirat,
