@@ -2,7 +2,10 @@
  * runs on whatever the sandboxed parser child hands back, so it must treat
  * every byte as hostile. Input format (see make_image_seeds.c):
  *
- *   [kind: 1 byte, enum kk_doc_kind 1..3][image bytes ...]
+ *   [kind: 1 byte, enum kk_doc_kind 1..5][image bytes ...]
+ *
+ * Every kind the loader maps from the parser child: config, process,
+ * state, hook policy, resources.
  *
  * An image the decoder accepts is then re-encoded and re-opened (the same
  * round trip the parser targets check), which touches every relocated
@@ -39,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *image;
 
 	/* -1: libFuzzer does not keep inputs with an unused kind byte. */
-	if (size < 1 || data[0] < KK_DOC_CONFIG || data[0] > KK_DOC_STATE)
+	if (size < 1 || data[0] < KK_DOC_CONFIG || data[0] > KK_DOC_RESOURCES)
 		return -1;
 	kind = (enum kk_doc_kind)data[0];
 	image = aligned_copy(data + 1, size - 1);

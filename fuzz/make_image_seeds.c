@@ -2,7 +2,7 @@
  * JSON documents, plus damaged variants that pass the cheap header checks
  * and fail deep inside the decoder (where the interesting code is).
  *
- *   make_image_seeds OUTDIR [--config|--process|--state] FILE...
+ *   make_image_seeds OUTDIR [--config|--process|--state|--policy|--resources] FILE...
  *       Builds an image from each FILE with kk_image_build() (the kind
  *       flag applies to the files after it; JSON the parser refuses is
  *       skipped) and writes, as image_fuzz reads them, a kind byte then
@@ -37,9 +37,8 @@
 #define VARIANT_MAX (16 * 1024)
 
 static const char *const kind_names[] = {
-	[KK_DOC_CONFIG] = "config",
-	[KK_DOC_PROCESS] = "process",
-	[KK_DOC_STATE] = "state",
+	[KK_DOC_CONFIG] = "config",	 [KK_DOC_PROCESS] = "process",	   [KK_DOC_STATE] = "state",
+	[KK_DOC_HOOK_POLICY] = "policy", [KK_DOC_RESOURCES] = "resources",
 };
 
 /* Writes [kind byte][image] to OUTDIR/<kind>-<name>.<variant>.img. */
@@ -119,7 +118,7 @@ static void damage_alias(unsigned char *copy, size_t *len, int *kind)
 
 static void damage_otherkind(unsigned char *copy, size_t *len, int *kind)
 {
-	*kind = *kind % KK_DOC_STATE + 1;
+	*kind = *kind % KK_DOC_RESOURCES + 1;
 	set_header(copy, *kind, *len);
 }
 
@@ -252,7 +251,7 @@ static int check_dir(const char *dir)
 
 static int kind_flag(const char *arg)
 {
-	for (int k = KK_DOC_CONFIG; k <= KK_DOC_STATE; k++)
+	for (int k = KK_DOC_CONFIG; k <= KK_DOC_RESOURCES; k++)
 		if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, kind_names[k]) == 0)
 			return k;
 	return 0;
@@ -266,7 +265,8 @@ int main(int argc, char **argv)
 		return check_dir(argv[2]);
 	if (argc < 2) {
 		fprintf(stderr,
-			"usage: %s OUTDIR [--config|--process|--state] FILE...\n"
+			"usage: %s OUTDIR [--config|--process|--state|--policy|--resources] "
+			"FILE...\n"
 			"       %s --check DIR\n",
 			argv[0], argv[0]);
 		return 2;

@@ -18,6 +18,8 @@ set -euo pipefail
 #   bazel-bootstrap          Bazel 4.2.3 (pulls in a JDK and build-essential)
 #   gcc g++                  default toolchain (C and the C++ gtest tests)
 #   clang libclang-rt-14-dev --config=fuzz: clang, libFuzzer, ASan/UBSan runtimes
+#   llvm-14                  llvm-profdata-14, llvm-cov-14 for scripts/coverage.sh
+#                            (clang only recommends it)
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
@@ -42,6 +44,7 @@ PACKAGES=(
 	clang
 	clang-format
 	libclang-rt-14-dev
+	llvm-14
 	libseccomp-dev
 	libcap-dev
 	libjson-c-dev
