@@ -123,9 +123,8 @@ static void digest(const struct sock_filter *insns, size_t n, uint8_t out[KK_SHA
 	kk_sha256_final(&h, out);
 }
 
-/* Checks buf as an entry for key; copies the program out when right. */
-static bool decode(const char *buf, size_t len, const uint8_t key[KK_SHA256_LEN],
-		   struct kk_bpf *prog)
+bool kk_seccomp_cache_decode(const char *buf, size_t len, const uint8_t key[KK_SHA256_LEN],
+			     struct kk_bpf *prog)
 {
 	struct head h;
 	uint8_t d[KK_SHA256_LEN];
@@ -182,7 +181,7 @@ bool kk_seccomp_cache_get(int root_fd, const uint8_t key[KK_SHA256_LEN], struct 
 			       sizeof(struct head) + MAX_INSNS * sizeof(struct sock_filter), &buf,
 			       &len, &ignored) < 0)
 		return false;
-	if (decode(buf, len, key, prog))
+	if (kk_seccomp_cache_decode(buf, len, key, prog))
 		return true;
 	kk_sys()->unlinkat(dir, name, 0); /* damaged: compiled again */
 	return false;

@@ -28,6 +28,12 @@ void kk_seccomp_cache_key(const struct kk_seccomp *s, uint8_t key[KK_SHA256_LEN]
  * removed, to be compiled again, never trusted). */
 bool kk_seccomp_cache_get(int root_fd, const uint8_t key[KK_SHA256_LEN], struct kk_bpf *prog);
 
+/* kk_seccomp_cache_get's checks on an entry's bytes (any alignment): the
+ * program, malloc'ed, into *prog when they hold; *prog untouched (NULL)
+ * otherwise. */
+bool kk_seccomp_cache_decode(const char *buf, size_t len, const uint8_t key[KK_SHA256_LEN],
+			     struct kk_bpf *prog);
+
 /* Stores prog for key, atomically; keeps at most KK_SECCOMP_CACHE_MAX
  * entries (an older one goes). */
 #define KK_SECCOMP_CACHE_MAX 64
