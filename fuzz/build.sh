@@ -39,7 +39,7 @@ read -r -a ENGINE <<<"${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}"
 source "$ROOT/fuzz/targets.sh"
 # The library folders the targets link (fuzz/BUILD's deps, transitively),
 # and the harness helpers.
-LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup
+LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup runtime/cgroup/bpf
 	runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
 HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
 
@@ -47,10 +47,10 @@ HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
 # newer compiler's new warning must not break another team's CI, and the
 # caller's CFLAGS choose optimization and instrumentation.
 COMMON=(-std=gnu11 -Wall -Wextra -I"$ROOT" -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-LIBS=(-ljson-c -lseccomp -lcap -lcrypto)
+LIBS=(-ljson-c -lseccomp -lcap)
 if [[ -n "${JSONC_PREFIX:-}" ]]; then
 	COMMON+=(-isystem "$JSONC_PREFIX/include")
-	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap -lcrypto)
+	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap)
 fi
 
 if (($# > 0)); then

@@ -49,6 +49,7 @@ TRAP(int, socketpair, int domain, int type, int protocol, int sv[2])
 TRAP(int, bind, int fd, const struct sockaddr *addr, socklen_t len)
 TRAP(int, listen, int fd, int backlog)
 TRAP(int, connect, int fd, const struct sockaddr *addr, socklen_t len)
+TRAP(int, bpf, int cmd, union bpf_attr *attr, unsigned int size)
 
 static const struct kk_sys traps = {
 	.mount = trap_mount,
@@ -78,6 +79,7 @@ static const struct kk_sys traps = {
 	.bind = trap_bind,
 	.listen = trap_listen,
 	.connect = trap_connect,
+	.bpf = trap_bpf,
 };
 
 void fz_forbid_host_changes(void)

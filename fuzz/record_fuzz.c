@@ -1,7 +1,8 @@
 /* Fuzz target: the bytes of a container's state record
  * (<root>/<id>/record) -> kk_record_decode(), and the same bytes as a file
  * through kk_record_read(), which must agree with it; and the same bytes
- * as a mounts record (<root>/<id>/mounts) -> kk_mounts_record_decode(). The record is written
+ * as a mounts record (<root>/<id>/mounts) -> kk_mounts_record_decode(),
+ * and as a cached seccomp program -> kk_seccomp_cache_decode(). The record is written
  * only by kakoi, but a torn disk or a meddling hand can leave anything
  * there, and `kill`/`delete` act on the pid it holds.
  *
@@ -21,6 +22,7 @@
 #include "base/cleanup.h"
 #include "fuzz/fuzz_check.h"
 #include "fuzz/temp_tree.h"
+#include "runtime/process/seccomp_cache.h"
 #include "runtime/state/state.h"
 
 static _Noreturn void violated(const char *what, const struct kk_error *err)
@@ -131,6 +133,28 @@ static void check_mounts(const uint8_t *copy, size_t size)
 		violated("an accepted mounts record does not decode again to itself", &err);
 }
 
+/* The same bytes as a cached seccomp program (<root>/.seccomp/<key>),
+ * under the key they claim and under another: accepted only with that key,
+ * a whole number of instructions within the kernel's limit, and the
+ * program's own digest. */
+static void check_seccomp_cache(const uint8_t *copy, size_t size)
+{
+	uint8_t key[KK_SHA256_LEN] = {0};
+	struct kk_bpf prog = {0};
+
+	if (size >= 16 + KK_SHA256_LEN)
+		memcpy(key, copy + 16, KK_SHA256_LEN);
+	if (kk_seccomp_cache_decode((const char *)copy, size, key, &prog)) {
+		if (prog.n == 0 || prog.n > 4096 || size != 16 + 2 * KK_SHA256_LEN + prog.n * 8)
+			violated("an accepted seccomp cache entry has the wrong size", NULL);
+		free(prog.insns);
+	}
+	key[0] ^= 1;
+	prog = (struct kk_bpf){0};
+	if (kk_seccomp_cache_decode((const char *)copy, size, key, &prog))
+		violated("a seccomp cache entry was accepted under another key", NULL);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -158,5 +182,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_accepted(rec);
 	check_read(data, size, rc, rec);
 	check_mounts(copy, size);
+	check_seccomp_cache(copy, size);
 	return 0;
 }

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,6 +17,7 @@
 
 #include "base/cleanup.h"
 #include "base/seal.h"
+#include "base/sha256.h"
 #include "hooks/hooks_int.h"
 
 static int resolve(int fd, char *out, size_t size, const char *path, struct kk_error *err)
@@ -44,16 +44,14 @@ static void hex(const unsigned char *md, unsigned len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int digest(EVP_MD_CTX *md, int fd, struct hk_exe *exe, const char *path,
-		  struct kk_error *err)
+static int hash(int fd, struct hk_exe *exe, const char *path, struct kk_error *err)
 {
-	unsigned char buf[65536], out[EVP_MAX_MD_SIZE];
-	unsigned out_len = 0;
+	unsigned char buf[65536], out[KK_SHA256_LEN];
+	struct kk_sha256 md;
 	off_t off = 0;
 	ssize_t n;
 
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		return kk_error_set(err, KK_ERR_INTERNAL, "%s: sha256 init failed", path);
+	kk_sha256_init(&md);
 	while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -61,13 +59,11 @@ static int digest(EVP_MD_CTX *md, int fd, struct hk_exe *exe, const char *path,
 			return kk_error_sys(err, errno, "%s: reading for sha256", path);
 		if (off == 0)
 			exe->script = n >= 2 && buf[0] == '#' && buf[1] == '!';
-		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1)
-			return kk_error_set(err, KK_ERR_INTERNAL, "%s: sha256 failed", path);
+		kk_sha256_update(&md, buf, (size_t)n);
 		off += n;
 	}
-	if (EVP_DigestFinal_ex(md, out, &out_len) != 1)
-		return kk_error_set(err, KK_ERR_INTERNAL, "%s: sha256 failed", path);
-	hex(out, out_len, exe->sha256);
+	kk_sha256_final(&md, out);
+	hex(out, KK_SHA256_LEN, exe->sha256);
 	return 0;
 }
 
@@ -76,18 +72,6 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-static int hash(int fd, struct hk_exe *exe, const char *path, struct kk_error *err)
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int r;
-
-	if (md == NULL)
-		return kk_error_sys(err, ENOMEM, "%s: sha256", path);
-	r = digest(md, fd, exe, path, err);
-	EVP_MD_CTX_free(md);
-	return r;
 }
 
 /* The memfd is executed instead of the file, so what exec would have

@@ -13,12 +13,33 @@ static int parse_arg(struct kp_ctx *ctx, json_object *jv, void *out)
 	return kp_enum(ctx, jv, "op", KP_REQUIRED, &kk_vocab_seccomp_op, &a->op) < 0 ? -1 : 0;
 }
 
+/* runc and crun skip a name libseccomp does not know, "" too; so does the
+ * runtime (seccomp.c). The empty one gets a warning: it is surely a typo. */
+static int warn_empty_names(struct kp_ctx *ctx, const struct kk_strv *names)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		size_t mark;
+		int r;
+
+		if (names->v[i][0] != '\0')
+			continue;
+		mark = kp_push_key(ctx, "names");
+		kp_push_index(ctx, i);
+		r = kp_warn(ctx, "an empty syscall name, ignored");
+		kp_pop(ctx, mark);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_syscall(struct kp_ctx *ctx, json_object *jv, void *out)
 {
 	struct kk_syscall_rule *s = out;
 	const void *args = NULL;
 
 	if (kp_strv(ctx, jv, "names", KP_REQUIRED, &s->names) < 0 ||
+	    warn_empty_names(ctx, &s->names) < 0 ||
 	    kp_enum(ctx, jv, "action", KP_REQUIRED, &kk_vocab_seccomp_action, &s->action) < 0 ||
 	    kp_opt_u32(ctx, jv, "errnoRet", &s->errno_ret) < 0 ||
 	    kp_array(ctx, jv, "args", KP_OPTIONAL, sizeof(struct kk_seccomp_arg), parse_arg, &args,

@@ -10,6 +10,13 @@
 #                        # most hosts) or disk (the temp dir's filesystem)
 #   BENCH_RUNTIMES="crun runc"   # what kakoi is compared with; a runtime
 #                        # that is not installed is skipped with a note
+#   BENCH_LIST=100       # also: K created containers per runtime, then
+#                        # `list` timed N times (op "list"); 0: skipped
+#   BENCH_SECCOMP=podman # every bundle gets Podman's default seccomp profile
+#                        # (/usr/share/containers/seccomp.json as Podman
+#                        # turns it into linux.seccomp for x86_64 with the
+#                        # default capabilities); a path: that OCI
+#                        # linux.seccomp object
 #
 # Per runtime and iteration, interleaved (kakoi, crun, runc, kakoi, ...):
 #   run     `run ID` of /bin/true, wall time and peak RSS (/usr/bin/time %M)
@@ -111,6 +118,34 @@ measure_split() {
 	timed "$name" delete "$i" "${RT[@]}" delete "$id"
 }
 
+# BENCH_LIST containers created (untimed) under each runtime, then `list`
+# timed N times, interleaved; they are deleted afterwards.
+measure_list() {
+	local name j i
+	local -a names=("$@")
+	((BENCH_LIST > 0)) || return 0
+	for name in "${names[@]}"; do
+		rt_cmd "$name"
+		for ((j = 1; j <= BENCH_LIST; j++)); do
+			"${RT[@]}" create --bundle "$BUNDLE" "$BENCH_TAG-$name-list-$j" \
+				</dev/null >/dev/null 2>>"$BENCH_TMP/log-$name" ||
+				die "$name: create for the list benchmark failed"
+		done
+	done
+	for ((i = 1; i <= BENCH_N; i++)); do
+		for name in "${names[@]}"; do
+			rt_cmd "$name"
+			timed "$name" list "$i" "${RT[@]}" list
+		done
+	done
+	for name in "${names[@]}"; do
+		rt_cmd "$name"
+		for ((j = 1; j <= BENCH_LIST; j++)); do
+			"${RT[@]}" delete --force "$BENCH_TAG-$name-list-$j" </dev/null >/dev/null 2>&1 || true
+		done
+	done
+}
+
 # One untimed `run` and one create/start/delete per runtime: abort with the
 # runtime's own message if it cannot run the bundle at all.
 preflight() {
@@ -171,6 +206,7 @@ inner_main() {
 			echo "bench: $i/$BENCH_N iterations" >&2
 		fi
 	done
+	measure_list "${names[@]}"
 }
 
 if [[ ${1-} == --inner ]]; then
@@ -246,11 +282,38 @@ ln -s busybox "$ROOTFS/bin/sh"
 # shared rootfs by absolute path (runc refuses a symlinked rootfs). crun 1.8
 # and runc 1.1 do not know ociVersion 1.3.0; 1.0.2 means the same here.
 "$KAKOI" spec --bundle "$TMP" >/dev/null
+# Podman's default profile as linux.seccomp: the entries for x86_64 and no
+# capability beyond kakoi spec's default set (what Podman keeps for an
+# unprivileged container).
+podman_seccomp() {
+	jq '{defaultAction, defaultErrnoRet,
+	     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+	     syscalls: [.syscalls[]
+		| select((.includes.arches // ["amd64"]) | index("amd64"))
+		| select((.includes.caps // []) - ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+			"CAP_AUDIT_WRITE", "CAP_SETUID", "CAP_SETGID"] | length == 0)
+		| select((.excludes.arches // []) | index("amd64") | not)
+		| select((.excludes.caps // []) - ((.excludes.caps // []) - ["CAP_CHOWN",
+			"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE", "CAP_SETUID",
+			"CAP_SETGID"]) | length == 0)
+		| {names, action} + (if .errnoRet then {errnoRet} else {} end)
+		  + (if (.args // []) | length > 0 then {args} else {} end)]}' \
+		/usr/share/containers/seccomp.json
+}
+
+SECCOMP=null
+case ${BENCH_SECCOMP-} in
+'') ;;
+podman) SECCOMP=$(podman_seccomp) || die "cannot read /usr/share/containers/seccomp.json" ;;
+*) SECCOMP=$(jq -c . "$BENCH_SECCOMP") || die "BENCH_SECCOMP: not JSON: $BENCH_SECCOMP" ;;
+esac
+
 make_bundle() { # NAME OCIVERSION
 	mkdir -p "$TMP/bundle-$1" "$TMP/state"
-	jq --arg root "$ROOTFS" --arg v "$2" \
+	jq --arg root "$ROOTFS" --arg v "$2" --argjson seccomp "$SECCOMP" \
 		'.ociVersion = $v | .process.args = ["/bin/true"]
-		 | .process.terminal = false | .root.path = $root' \
+		 | .process.terminal = false | .root.path = $root
+		 | if $seccomp != null then .linux.seccomp = $seccomp else . end' \
 		"$TMP/config.json" >"$TMP/bundle-$1/config.json"
 	: >"$TMP/log-$1"
 }
@@ -273,7 +336,9 @@ done
 
 read -r LOAD_BEFORE _ </proc/loadavg
 echo "bench: N=$N, runtimes: $(awk '{ printf "%s ", $1 }' "$TMP/runtimes")" >&2
-BENCH_TMP=$TMP BENCH_TAG=$TAG BENCH_N=$N BENCH_PAUSE=$PAUSE BENCH_STATE=$STATE unshare -m --propagation private -- \
+LIST=${BENCH_LIST:-0}
+[[ $LIST =~ ^[0-9]+$ ]] || die "BENCH_LIST must be a number, got '$LIST'"
+BENCH_TMP=$TMP BENCH_TAG=$TAG BENCH_N=$N BENCH_PAUSE=$PAUSE BENCH_STATE=$STATE BENCH_LIST=$LIST unshare -m --propagation private -- \
 	bash "$SCRIPT" --inner
 read -r LOAD_AFTER _ </proc/loadavg
 
@@ -302,9 +367,12 @@ cat "$TMP/results.sum" >>"$TMP/results"
 mapfile -t NAMES < <(awk '{ print $1 }' "$TMP/runtimes")
 declare -A MED
 OPS=(run create start delete c+s+d)
+((LIST == 0)) || OPS+=(list)
 
 echo
 echo "kakoi benchmark: /bin/true in a busybox rootfs, N=$N interleaved iterations"
+((LIST == 0)) || echo "list: $LIST created containers per runtime"
+[[ -z ${BENCH_SECCOMP-} ]] || echo "seccomp: ${BENCH_SECCOMP} profile in every bundle"
 where=tmpfs
 [[ $STATE == tmpfs ]] || where="disk ($(df --output=fstype "$TMP" | tail -n 1))"
 echo "pause ${PAUSE}s before each timed command; --root dirs on $where"

@@ -23,13 +23,19 @@ set -euo pipefail
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
+#   uidmap                   newuidmap/newgidmap: rootless kakoi's multi-range id maps
+#   slirp4netns fuse-overlayfs   rootless Podman's network and overlay storage (docs/managers.md)
 #   crun runc                reference OCI runtimes for comparison tests
 #   jq                       JSON processing in scripts/tests
 #   podman conmon catatonit containernetworking-plugins
 #                            Podman 4.3 driving kakoi in tests/managers
 #   containerd               containerd 1.6 (+ ctr, the runc v2 shim) in tests/managers
 #   curl                     containerd's gRPC Tasks/Update in tests/managers (ctr 1.6 has no task update)
+#   python3-grpcio python3-grpc-tools
+#                            the CRI client of tests/managers/cri_test.py (no crictl in Debian 12)
 #   git ca-certificates      source checkout
+#   scdoc                    the man pages (docs/man, rendered by Bazel)
+#   debhelper                the Debian package (debian/, scripts/package-test.sh)
 #   linux-libc-dev           the uapi headers: named so that it is kept current
 PACKAGES=(
 	bazel-bootstrap
@@ -47,6 +53,9 @@ PACKAGES=(
 	libgtest-dev
 	libgmock-dev
 	busybox-static
+	uidmap
+	slirp4netns
+	fuse-overlayfs
 	crun
 	runc
 	jq
@@ -56,8 +65,12 @@ PACKAGES=(
 	containernetworking-plugins
 	containerd
 	curl
+	python3-grpcio
+	python3-grpc-tools
 	git
 	ca-certificates
+	scdoc
+	debhelper
 	linux-libc-dev
 )
 

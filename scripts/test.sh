@@ -14,6 +14,9 @@
 #      build.sh) outside Docker, about a minute on two cores -- one test;
 #      skipped when KAKOI_TEST_CFLITE=0
 #
+# After step 2, scripts/package-test.sh builds, installs, runs and purges the
+# Debian package (one test; KAKOI_TEST_PACKAGE=0 leaves it out).
+#
 # Around step 2, the live-host guard (scripts/canary.sh, issue 14): a kakoi
 # container under /run/kakoi and a Podman one under Podman's defaults run
 # through the whole suite, while others start and stop beside them; after
@@ -159,6 +162,30 @@ if scripts/format.sh --check; then
 else
 	echo "test.sh: [format] 0 passed, 1 failed"
 	failed=$((failed + 1))
+fi
+
+# --- 2c. the Debian package ---------------------------------------------------
+# Builds the .deb (from Bazel's cache, warm by now), installs it, runs a
+# container from /usr/sbin/kakoi and purges it; skipped (exit 77) when a
+# kakoi is already installed on this machine. KAKOI_TEST_PACKAGE=0 leaves
+# it out; so does an empty KAKOI_TEST_CONFIGS (no bazel).
+if [[ -n "${CONFIGS// /}" && "${KAKOI_TEST_PACKAGE:-1}" != 0 ]]; then
+	log="$LOGDIR/package.log"
+	echo "test.sh: scripts/package-test.sh"
+	scripts/package-test.sh >"$log" 2>&1
+	rc=$?
+	tail -n 1 "$log"
+	case "$rc" in
+	0)
+		echo "test.sh: [package] 1 passed, 0 failed"
+		passed=$((passed + 1))
+		;;
+	77) echo "test.sh: [package] skipped (see $log)" ;;
+	*)
+		echo "test.sh: [package] 0 passed, 1 failed (see $log)"
+		failed=$((failed + 1))
+		;;
+	esac
 fi
 
 # --- 3. fuzzing -------------------------------------------------------------

@@ -151,14 +151,6 @@ static void rule_text(const struct kk_device_rule *r, char *buf, size_t len)
 		 r->access && r->access[0] ? r->access : "rwm");
 }
 
-/* What every container may use whatever its rules say, as runc appends
- * them: mknod of anything, and config-linux.md's default devices plus the
- * pty slaves. */
-static const char *const default_devices[] = {
-	"c *:* m",   "b *:* m",	  "c 1:3 rwm", "c 1:5 rwm",   "c 1:7 rwm", "c 1:8 rwm",
-	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm",
-};
-
 static int v1_devices(struct cg_writes *w, const struct kk_resources *res, struct kk_error *err)
 {
 	if (cg_emit(w, CGF_DEVICES_ALL, 0, "devices.deny", "a", err) < 0)
@@ -172,10 +164,13 @@ static int v1_devices(struct cg_writes *w, const struct kk_resources *res, struc
 			    r->allow ? "devices.allow" : "devices.deny", rule, err) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < sizeof(default_devices) / sizeof(*default_devices); i++)
-		if (cg_emit(w, CGF_DEVICES_DEFAULT, 0, "devices.allow", default_devices[i], err) <
-		    0)
+	for (size_t i = 0; i < cg_n_default_device_rules; i++) {
+		char rule[80];
+
+		rule_text(&cg_default_device_rules[i], rule, sizeof(rule));
+		if (cg_emit(w, CGF_DEVICES_DEFAULT, 0, "devices.allow", rule, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* The cgroup v2 dialect: one hierarchy, controllers enabled top-down
  * through cgroup.subtree_control, runc's v2 file names and conversions.
- * Device rules would need an eBPF program and are not enforced here yet
- * (see README.md); the planner does not ask this back-end for them. */
+ * Device rules are an eBPF program, not writes (devices.c); the planner
+ * does not ask this back-end for them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>

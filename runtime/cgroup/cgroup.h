@@ -52,6 +52,24 @@ const char *kk_cgroup_path(const struct kk_cgroup *cg);
 int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_resources *res,
 		   struct kk_error *err);
 
+/* --- rootless (owner: runtime/cgroup/rootless.c, plan.c) -----------------
+ * Drops the hierarchies where this process could not make or enter the
+ * cgroup (no write permission on it or on its nearest existing parent);
+ * dropped gets the first one's directory ("" when none). Returns how many
+ * are kept. Touches nothing on the host. */
+size_t kk_cgroup_keep_writable(struct kk_cgroup *cg, char *dropped, size_t len);
+/* Drops the hierarchies where the cgroup's directory does not exist (a
+ * rootless container's cgroup, made only where it was delegated). */
+size_t kk_cgroup_keep_existing(struct kk_cgroup *cg);
+/* The first linux.resources field that asks for a limit, or NULL. Device
+ * rules do not count: an unprivileged runtime cannot set them (runc skips
+ * them in a user namespace), and the user namespace already keeps the
+ * container from devices its user could not open. */
+const char *kk_cgroup_asked(const struct kk_resources *res);
+/* Plan no device rules for this cgroup (rootless: writing devices.deny or
+ * attaching a device program needs CAP_SYS_ADMIN on the host). */
+void kk_cgroup_skip_devices(struct kk_cgroup *cg);
+
 /* Puts pid into the container's cgroup in every hierarchy. */
 int kk_cgroup_enter(struct kk_cgroup *cg, pid_t pid, struct kk_error *err);
 

@@ -41,6 +41,7 @@ struct kk_cgroup {
 	char *path; /* "/kakoi/<id>": absolute, checked */
 	struct cg_hier *h;
 	size_t n;
+	bool no_devices; /* rootless: no device rules (kk_cgroup_skip_devices) */
 };
 
 /* What limits are grouped by: one controller each (cpu and cpuset apart,
@@ -132,6 +133,25 @@ int cg_resource_writes(struct cg_writes *w, const struct kk_resources *res,
 int cg_plan_create(struct kk_plan *plan, const struct kk_cgroup *cg, uint32_t i, uint64_t flags,
 		   struct kk_error *err);
 int cg_plan_enter(struct kk_plan *plan, const struct kk_cgroup *cg, struct kk_error *err);
+
+/* The cgroup-devices op (devices.c): where the layout has a cgroup2
+ * hierarchy, attach the device program compiled from res's rules and the
+ * defaults to the container's directory there. */
+int cg_plan_devices(struct kk_plan *plan, const struct kk_cgroup *cg,
+		    const struct kk_resources *res, struct kk_error *err);
+
+/* update's device step: replaces the program with one from res's rules
+ * (nothing on a v1-only host). All or nothing by itself, so it pushes no
+ * undo; update runs it last. */
+int cg_devices_update(const struct kk_cgroup *cg, const struct kk_resources *res,
+		      struct kk_error *err);
+
+/* kakoi's default device rules, after the config's in both layers. */
+extern const struct kk_device_rule cg_default_device_rules[];
+extern const size_t cg_n_default_device_rules;
+
+/* Replaces control characters with '?' (op descriptions quote the spec). */
+void cg_printable(char *s);
 
 /* One write of value to <dir>/<file>: a cgroup-set op, or w->apply. */
 int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *file,

@@ -18,13 +18,20 @@
 /* The hierarchy that freezes: the v1 freezer controller's, or the v2 one. */
 static const struct cg_hier *freezer_hier(const struct kk_cgroup *cg)
 {
+	const struct cg_hier *v2 = NULL;
+
 	for (size_t i = 0; i < cg->n; i++) {
 		if (cg->layout == KK_CGROUP_V2 && cg->h[i].v2)
 			return &cg->h[i];
 		if (cg->layout != KK_CGROUP_V2 && !cg->h[i].v2 && cg_hier_has(&cg->h[i], "freezer"))
 			return &cg->h[i];
+		if (cg->h[i].v2 && v2 == NULL)
+			v2 = &cg->h[i];
 	}
-	return NULL;
+	/* A hybrid host's cgroup with no v1 freezer (a rootless one, made only
+	 * in the unified hierarchy delegated to the user): cgroup.freeze is
+	 * a core file of every cgroup2 directory. */
+	return v2;
 }
 
 /* "frozen 1" among the lines of cgroup.events. */

@@ -82,7 +82,7 @@ static const struct cg_hier *op_hier(const struct kk_op *op, struct kk_ctx *ctx,
 }
 
 /* Control characters from the spec must not forge lines in `kakoi plan`. */
-static void printable(char *s)
+void cg_printable(char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -115,7 +115,7 @@ static void create_describe(const struct kk_op *op, char *buf, size_t len)
 		if (n < len)
 			snprintf(buf + n, len - n, " in parents' cgroup.subtree_control");
 	}
-	printable(buf);
+	cg_printable(buf);
 }
 
 static const struct kk_op_type cgroup_create = {
@@ -158,7 +158,7 @@ static int set_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error
 static void set_describe(const struct kk_op *op, char *buf, size_t len)
 {
 	snprintf(buf, len, "write %s to %s", (const char *)op->ref, op->path);
-	printable(buf);
+	cg_printable(buf);
 }
 
 static const struct kk_op_type cgroup_set = {
@@ -213,7 +213,7 @@ static void enter_describe(const struct kk_op *op, char *buf, size_t len)
 {
 	snprintf(buf, len, "write the init's pid to %s/cgroup.procs in %s", op->path,
 		 (const char *)op->ref);
-	printable(buf);
+	cg_printable(buf);
 }
 
 static const struct kk_op_type cgroup_enter = {

@@ -173,7 +173,7 @@ int cg_route(const struct kk_cgroup *cg, const struct kk_resources *res, struct 
 		int i = owner(cg, g);
 
 		/* Device rules: always on v1 (deny-all plus defaults, as runc);
-		 * on pure v2 not enforced yet (README.md). */
+		 * on v2 they are a program, not writes (cg_plan_devices). */
 		if (g == CG_DEVICES && (i >= 0 || cg->layout == KK_CGROUP_V2))
 			field = i >= 0 ? "linux.resources.devices" : NULL;
 		rt->owner[g] = field ? i : -1;
@@ -207,6 +207,17 @@ int cg_resource_writes(struct cg_writes *w, const struct kk_resources *res,
 	return 0;
 }
 
+const char *kk_cgroup_asked(const struct kk_resources *res)
+{
+	for (int g = 0; res != NULL && g < CG_GROUP_COUNT; g++) {
+		const char *field = g == CG_DEVICES ? NULL : requested(res, g);
+
+		if (field != NULL)
+			return field;
+	}
+	return NULL;
+}
+
 int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_resources *res,
 		   struct kk_error *err)
 {
@@ -218,10 +229,13 @@ int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_r
 		res = &none;
 	if (cg_route(cg, res, &rt, err) < 0)
 		return -1;
+	if (cg->no_devices)
+		rt.owner[CG_DEVICES] = -1;
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg_plan_create(plan, cg, (uint32_t)i, rt.flags[i], err) < 0)
 			return -1;
-	if (cg_resource_writes(&w, res, &rt, err) < 0)
+	if (cg_resource_writes(&w, res, &rt, err) < 0 ||
+	    (!cg->no_devices && cg_plan_devices(plan, cg, res, err) < 0))
 		return -1;
 	return cg_plan_enter(plan, cg, err);
 }

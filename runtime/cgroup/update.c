@@ -199,10 +199,13 @@ int kk_cgroup_update(struct kk_cgroup *cg, const struct kk_resources *res, struc
 	want(w, res);
 	if (cg_route(cg, &w->res, &rt, err) < 0)
 		return -1;
-	/* runc's update never touches device rules (an extra plugin may have
-	 * added its own on top of the config's). */
+	/* runc's update never touches the v1 device list (an extra plugin may
+	 * have added its own on top of the config's). */
 	rt.owner[CG_DEVICES] = -1;
 	unlimited_swap(w, cg, &rt);
 	fill_v2_pairs(w, cg, &rt);
-	return cg_resource_writes(&writes, &w->res, &rt, err);
+	if (cg_resource_writes(&writes, &w->res, &rt, err) < 0)
+		return -1;
+	/* Last, because it is all or nothing by itself and has no undo. */
+	return res->n_devices ? cg_devices_update(cg, res, err) : 0;
 }

@@ -18,12 +18,15 @@ extern "C" {
  * reservation and swap; cpu shares, quota, period, burst, realtime runtime
  * and period, cpus, mems, idle; pids limit; blockIO weight; unified. As in
  * runc, a zero (or empty cpus/mems) means "leave alone", memory.limit -1
- * without a swap also makes swap unlimited, and the rest of res (devices,
- * hugepageLimits, blockIO throttles, network, rdma, memory swappiness and
+ * without a swap also makes swap unlimited, and the rest of res
+ * (hugepageLimits, blockIO throttles, network, rdma, memory swappiness and
  * disableOOMKiller) is ignored. Each write pushes onto undo a step that
  * writes the old value back; on failure the caller runs kk_undo_rollback
  * so the cgroup is left as it was. A limit whose controller is missing
- * fails before anything is written. */
+ * fails before anything is written. Device rules, where res has any and
+ * the host a cgroup2 hierarchy, replace the device program last (attach
+ * the new one, then detach kakoi's old ones; all or nothing, no undo
+ * needed); the v1 device list is never rewritten, as in runc. */
 int kk_cgroup_update(struct kk_cgroup *cg, const struct kk_resources *res, struct kk_undo *undo,
 		     struct kk_error *err);
 

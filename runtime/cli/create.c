@@ -1,5 +1,5 @@
-/* kakoi create ID --bundle DIR [--pid-file F] [--console-socket S]
- *   [--no-pivot] [--no-new-keyring] [--preserve-fds N] */
+/* kakoi create ID: make a container whose init waits for start (the flags
+ * are create_flags.c's). */
 #include "runtime/cli/cli.h"
 #include "runtime/cli/create_flags.h"
 
@@ -15,9 +15,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_create = {
-	"create",
-	"create ID [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] "
-	"[--no-new-keyring] [--preserve-fds N]",
-	"create a container; its process waits for start",
-	run,
+	.name = "create",
+	.operands = "ID",
+	.summary = "create a container; its process waits for start",
+	.flags = kk_cli_create_table,
+	.first = KK_OPERAND_NEW_ID,
+	.run = run,
 };

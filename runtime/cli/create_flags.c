@@ -1,7 +1,6 @@
 #include "runtime/cli/create_flags.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 
@@ -24,6 +23,34 @@ int kk_cli_uint(const struct kk_verb *verb, const char *flag, const char *s, uns
 }
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP };
+
+/* create's flags; run has them all and two of its own. */
+#define CREATE_FLAGS                                                                               \
+	{"bundle", required_argument, 'b', "DIR",                                                  \
+	 "the bundle: the directory holding config.json (default: the current directory)"},        \
+		{"pid-file", required_argument, OPT_PID_FILE, "FILE",                              \
+		 "write the pid of the container's init to FILE"},                                 \
+		{"console-socket", required_argument, OPT_CONSOLE, "SOCKET",                       \
+		 "send the terminal's pty master to this AF_UNIX socket (process.terminal)"},      \
+		{"no-pivot", no_argument, OPT_NO_PIVOT, NULL,                                      \
+		 "move the root with MS_MOVE and chroot instead of pivot_root"},                   \
+		{"no-new-keyring", no_argument, OPT_NO_KEYRING, NULL,                              \
+		 "keep the caller's session keyring instead of making a new one"},                 \
+	{                                                                                          \
+		"preserve-fds", required_argument, OPT_PRESERVE, "N",                              \
+			"pass N more fds (3 to 3+N-1) on to the container's process"               \
+	}
+
+const struct kk_flag kk_cli_create_table[] = {CREATE_FLAGS, {0}};
+
+const struct kk_flag kk_cli_run_table[] = {
+	CREATE_FLAGS,
+	{"detach", no_argument, 'd', NULL,
+	 "start the container and return, without waiting for it"},
+	{"keep", no_argument, OPT_KEEP, NULL,
+	 "leave the stopped container for delete instead of deleting it"},
+	{0},
+};
 
 static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o,
 		    struct kk_run_flags *run, char **argv, struct kk_error *err)
@@ -65,21 +92,11 @@ static int set_flag(const struct kk_verb *verb, int c, struct kk_create_opts *o,
 int kk_cli_create_flags(const struct kk_verb *verb, int argc, char **argv,
 			struct kk_create_opts *opts, struct kk_run_flags *run, struct kk_error *err)
 {
-	static const struct option long_opts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-		{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"detach", no_argument, NULL, 'd'},
-		{"keep", no_argument, NULL, OPT_KEEP},
-		{0}};
+	struct kk_getopt g;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:d", long_opts, NULL)) != -1)
+	kk_cli_getopt(&g, verb, argc, argv);
+	while ((c = kk_getopt_next(&g)) != -1)
 		if (set_flag(verb, c, opts, run, argv, err) < 0)
 			return -1;
 	if (argc - optind != 1)

@@ -11,6 +11,10 @@ struct kk_run_flags {
 	bool keep;   /* --keep: leave the stopped container for `delete` */
 };
 
+/* The tables of create's flags and of run's (create's and its own). */
+extern const struct kk_flag kk_cli_create_table[];
+extern const struct kk_flag kk_cli_run_table[];
+
 /* Parses argv (after the verb) into opts; with run != NULL also accepts
  * run's own flags. Leaves the ID in opts->id. */
 int kk_cli_create_flags(const struct kk_verb *verb, int argc, char **argv,

@@ -1,19 +1,22 @@
 /* kakoi delete [--force|-f] ID */
-#include <getopt.h>
-
 #include "runtime/cli/cli.h"
 #include "runtime/container/container.h"
 
+static const struct kk_flag flags[] = {
+	{"force", no_argument, 'f', NULL,
+	 "kill the container (SIGKILL) first if it is not stopped"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
+	struct kk_getopt opts;
 	struct kk_runtime_opts rt;
 	bool force = false;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_delete, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c != 'f')
 			return kk_cli_bad_flag(err, &kk_verb_delete, argv);
 		force = true;
@@ -25,8 +28,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_delete = {
-	"delete",
-	"delete [--force] ID",
-	"remove a stopped container (--force: kill it first)",
-	run,
+	.name = "delete",
+	.operands = "ID",
+	.summary = "remove a stopped container (--force: kill it first)",
+	.flags = flags,
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

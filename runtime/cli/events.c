@@ -2,7 +2,6 @@
  * cgroup stats as JSON lines, once with --stats, else every D (a Go
  * duration, default 5s) with OOM notices, until the container stops. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 
@@ -10,6 +9,13 @@
 #include "runtime/cli/duration.h"
 
 enum { OPT_STATS = 256, OPT_INTERVAL };
+
+static const struct kk_flag flags[] = {
+	{"stats", no_argument, OPT_STATS, NULL, "print the stats once and return"},
+	{"interval", required_argument, OPT_INTERVAL, "DURATION",
+	 "the time between two samples, a Go duration (default 5s)"},
+	{0},
+};
 
 /* The interval in ms: runc refuses 0 and negative ones; a sub-millisecond
  * one is rounded up, and one beyond ~49 days is capped (no caller waits
@@ -31,17 +37,12 @@ static int interval_ms(const char *text, unsigned *ms, struct kk_error *err)
 
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {
-		{"stats", no_argument, NULL, OPT_STATS},
-		{"interval", required_argument, NULL, OPT_INTERVAL},
-		{0},
-	};
+	struct kk_getopt opts;
 	struct kk_events_opts o = {.interval_ms = 5000, .out = stdout};
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_events, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c == OPT_STATS)
 			o.stats_once = true;
 		else if (c != OPT_INTERVAL)
@@ -56,7 +57,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 
 const struct kk_verb kk_verb_events = {
 	.name = "events",
-	.usage = "events [--stats] [--interval D] ID",
+	.operands = "ID",
 	.summary = "display a container's cgroup stats and OOM events as JSON lines",
+	.flags = flags,
+	.first = KK_OPERAND_CONTAINER,
 	.run = run,
 };

@@ -1,10 +1,9 @@
-/* kakoi exec ID [flags] [--process FILE | ARGS...]: run a process in a
+/* kakoi exec [flags] ID [COMMAND...]: run a process in a
  * created or running container; without --detach wait for it, relay
  * signals (and, with --tty, the terminal) to it, and exit with its status
  * (128+signal when killed). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +61,11 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_exec = {
-	"exec",
-	"exec ID [--process FILE | ARGS...] [--detach] [--pid-file F] [--cwd DIR] [--env K=V] "
-	"[--user UID[:GID]] [--additional-gids GID] [--cap CAP] [--no-new-privs] "
-	"[--preserve-fds N] [--ignore-paused] [--tty] [--console-socket S] [--apparmor P] "
-	"[--process-label L] [--cgroup [CTRL[,CTRL]:]PATH]",
-	"run a process in a created or running container",
-	run,
+	.name = "exec",
+	.operands = "ID [COMMAND [ARG...]]",
+	.summary = "run a process (COMMAND or --process) in a created or running container",
+	.flags = kk_cli_exec_table,
+	.in_order = true,
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

@@ -5,7 +5,6 @@
 #include "runtime/cli/exec_flags.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +29,35 @@ enum {
 	OPT_APPARMOR,
 	OPT_LABEL,
 	OPT_CGROUP,
-	OPT_IGNORED,
+};
+
+/* runc's exec flags. */
+const struct kk_flag kk_cli_exec_table[] = {
+	{"process", required_argument, OPT_PROCESS, "FILE",
+	 "the process to run, as a process.json (instead of COMMAND)"},
+	{"detach", no_argument, 'd', NULL, "return once the process runs, without waiting for it"},
+	{"pid-file", required_argument, OPT_PID_FILE, "FILE", "write the process's pid to FILE"},
+	{"tty", no_argument, 't', NULL, "give the process a terminal"},
+	{"console-socket", required_argument, OPT_CONSOLE, "SOCKET",
+	 "send the terminal's pty master to this AF_UNIX socket"},
+	{"cwd", required_argument, OPT_CWD, "DIR", "the working directory, inside the container"},
+	{"env", required_argument, 'e', "K=V", "set an environment variable (repeatable)"},
+	{"user", required_argument, 'u', "UID[:GID]", "the numeric user and group to run as"},
+	{"additional-gids", required_argument, 'g', "GID",
+	 "an additional numeric group (repeatable)"},
+	{"cap", required_argument, OPT_CAP, "CAP", "add a capability to every set (repeatable)"},
+	{"no-new-privs", no_argument, OPT_NNP, NULL, "set no_new_privs for the process"},
+	{"preserve-fds", required_argument, OPT_PRESERVE, "N",
+	 "pass N more fds (3 to 3+N-1) on to the process"},
+	{"ignore-paused", no_argument, OPT_IGNORE_PAUSED, NULL,
+	 "run the process even when the container is paused"},
+	{"apparmor", required_argument, OPT_APPARMOR, "PROFILE",
+	 "the process's AppArmor profile (with COMMAND)"},
+	{"process-label", required_argument, OPT_LABEL, "LABEL",
+	 "the process's SELinux label (with COMMAND)"},
+	{"cgroup", required_argument, OPT_CGROUP, "[CTRL[,CTRL]:]PATH",
+	 "run in this sub-cgroup of the container's (repeatable)"},
+	{0},
 };
 
 static int parse_u32(const char *flag, const char *s, uint32_t *out, char **end,
@@ -120,8 +147,6 @@ static int set_flag(struct kk_exec_flags *f, int c, char **argv, struct kk_error
 		return 0;
 	case OPT_CGROUP:
 		return add(f->cgroups, &o->n_cgroups, "--cgroup", optarg, err);
-	case OPT_IGNORED:
-		return 0;
 	case 'd':
 		o->detach = true;
 		return 0;
@@ -144,32 +169,15 @@ static int set_flag(struct kk_exec_flags *f, int c, char **argv, struct kk_error
 
 int kk_cli_exec_flags(struct kk_exec_flags *f, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option long_opts[] = {
-		{"process", required_argument, NULL, OPT_PROCESS},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"env", required_argument, NULL, 'e'},
-		{"user", required_argument, NULL, 'u'},
-		{"additional-gids", required_argument, NULL, 'g'},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"no-new-privs", no_argument, NULL, OPT_NNP},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
-		{"apparmor", required_argument, NULL, OPT_APPARMOR},
-		{"process-label", required_argument, NULL, OPT_LABEL},
-		{"cgroup", required_argument, NULL, OPT_CGROUP},
-		{"detach", no_argument, NULL, 'd'},
-		{"tty", no_argument, NULL, 't'},
-		{0}};
+	struct kk_getopt g;
 	int c;
 
-	/* 0, not 1: glibc then also forgets a half-read "-dt" of an earlier
-	 * parse (the fuzzer parses many argvs in one process). */
-	optind = 0;
-	opterr = 0;
-	/* "+": everything from the ID on is the container's and the process's. */
-	while ((c = getopt_long(argc, argv, "+dte:u:g:", long_opts, NULL)) != -1)
+	/* In order (kk_verb_exec.in_order): everything from the ID on is the
+	 * container's and the process's. kk_getopt_init sets optind to 0, so
+	 * glibc also forgets a half-read "-dt" of an earlier parse (the fuzzer
+	 * parses many argvs in one process). */
+	kk_cli_getopt(&g, &kk_verb_exec, argc, argv);
+	while ((c = kk_getopt_next(&g)) != -1)
 		if (set_flag(f, c, argv, err) < 0)
 			return -1;
 	if (optind >= argc)

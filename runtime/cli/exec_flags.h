@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "runtime/cli/flags.h"
 #include "runtime/container/container.h"
 
 #define KK_EXEC_FLAGS_MAX 256
@@ -18,6 +19,9 @@ struct kk_exec_flags {
 	const char *cgroups[KK_EXEC_FLAGS_MAX];
 	uint32_t gids[KK_EXEC_FLAGS_MAX];
 };
+
+/* runc's exec flags (kk_verb_exec's table). */
+extern const struct kk_flag kk_cli_exec_table[];
 
 /* Parses argv (after the verb): flags, then the ID, then the process's
  * args. Refusals are usage errors naming the flag, printable. */

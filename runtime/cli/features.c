@@ -101,7 +101,7 @@ static json_object *linux_features(void)
 	json_object_object_add(o, "apparmor", enabled(true));
 	json_object_object_add(o, "selinux", enabled(true));
 	json_object_object_add(o, "intelRdt", enabled(false));
-	json_object_object_add(ext, "idmap", enabled(false));
+	json_object_object_add(ext, "idmap", enabled(true));
 	json_object_object_add(o, "mountExtensions", ext);
 	return o;
 }
@@ -142,8 +142,8 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_features = {
-	"features",
-	"features",
-	"print the features this runtime implements, as JSON",
-	run,
+	.name = "features",
+	.operands = "",
+	.summary = "print the features this runtime implements, as JSON",
+	.run = run,
 };

@@ -1,21 +1,24 @@
 /* kakoi kill [--all|-a] ID [SIGNAL] (default SIGTERM; names with or without
  * SIG, any case, and numbers) */
-#include <getopt.h>
 #include <signal.h>
 
 #include "runtime/cli/cli.h"
 #include "runtime/cli/signals.h"
 #include "runtime/container/container.h"
 
+static const struct kk_flag flags[] = {
+	{"all", no_argument, 'a', NULL, "send the signal to every process of the container"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
+	struct kk_getopt opts;
 	bool all = false;
 	int sig = SIGTERM, c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_kill, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c != 'a')
 			return kk_cli_bad_flag(err, &kk_verb_kill, argv);
 		all = true;
@@ -29,8 +32,11 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_kill = {
-	"kill",
-	"kill [--all] ID [SIGNAL]",
-	"send a signal (default SIGTERM) to the container's init, or to all its processes",
-	run,
+	.name = "kill",
+	.operands = "ID [SIGNAL]",
+	.summary =
+		"send a signal (default SIGTERM) to the container's init, or to all its processes",
+	.flags = flags,
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

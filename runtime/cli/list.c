@@ -1,11 +1,11 @@
 /* kakoi list [--format table|json] [--quiet|-q] */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "parser/vocab.h"
@@ -31,6 +31,21 @@ static void rfc3339(long long ns, char *buf, size_t len)
 	snprintf(buf, len, "%s.%09lldZ", base, ns % 1000000000);
 }
 
+/* The owner runc prints is the state directory's; every directory under a
+ * root is made by whoever runs kakoi on it (0700: nobody else can), so
+ * that is the caller: root, or the rootless user. */
+static const char *owner(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw != NULL)
+		snprintf(name, sizeof(name), "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof(name), "#%u", (unsigned)geteuid());
+	return name;
+}
+
 static void print_table(const struct kk_summary *s, size_t n)
 {
 	printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
@@ -40,7 +55,7 @@ static void print_table(const struct kk_summary *s, size_t n)
 
 		rfc3339(s[i].created_ns, created, sizeof(created));
 		printf("%-20s %-8d %-10s %-40s %-32s %s\n", s[i].id, (int)s[i].pid,
-		       status_name(s[i].status), s[i].bundle, created, "root");
+		       status_name(s[i].status), s[i].bundle, created, owner());
 	}
 }
 
@@ -60,7 +75,7 @@ static int print_json(const struct kk_summary *s, size_t n, struct kk_error *err
 				       json_object_new_string(status_name(s[i].status)));
 		json_object_object_add(o, "bundle", json_object_new_string(s[i].bundle));
 		json_object_object_add(o, "created", json_object_new_string(created));
-		json_object_object_add(o, "owner", json_object_new_string("root"));
+		json_object_object_add(o, "owner", json_object_new_string(owner()));
 		json_object_array_add(arr, o);
 	}
 	if (arr == NULL)
@@ -71,19 +86,23 @@ static int print_json(const struct kk_summary *s, size_t n, struct kk_error *err
 	return 0;
 }
 
+static const struct kk_flag flags[] = {
+	{"format", required_argument, 'f', "table|json", "the output format (default table)"},
+	{"quiet", no_argument, 'q', NULL, "print the IDs only"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {0}};
+	struct kk_getopt opts;
 	const char *format = "table";
 	bool quiet = false;
 	KK_AUTOFREE struct kk_summary *s = NULL;
 	size_t n = 0;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_list, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c == 'f' && (strcmp(optarg, "table") == 0 || strcmp(optarg, "json") == 0))
 			format = optarg;
 		else if (c == 'f')
@@ -109,8 +128,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_list = {
-	"list",
-	"list [--format table|json] [-q]",
-	"list the containers under the root",
-	run,
+	.name = "list",
+	.operands = "",
+	.summary = "list the containers under the root",
+	.flags = flags,
+	.run = run,
 };

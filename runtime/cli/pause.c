@@ -10,8 +10,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_pause = {
-	"pause",
-	"pause ID",
-	"freeze every process of a container",
-	run,
+	.name = "pause",
+	.operands = "ID",
+	.summary = "freeze every process of a container",
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

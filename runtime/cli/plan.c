@@ -1,20 +1,24 @@
 /* kakoi plan [--bundle DIR] [ID]: print what create would do, touch nothing. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "runtime/cli/cli.h"
 #include "runtime/container/container.h"
 
+static const struct kk_flag flags[] = {
+	{"bundle", required_argument, 'b', "DIR",
+	 "the bundle: the directory holding config.json (default: the current directory)"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'}, {0}};
+	struct kk_getopt opts;
 	const char *bundle = NULL;
 	int c;
 
 	(void)g;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_plan, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c != 'b')
 			return kk_cli_bad_flag(err, &kk_verb_plan, argv);
 		bundle = optarg;
@@ -25,8 +29,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_plan = {
-	"plan",
-	"plan [--bundle DIR] [ID]",
-	"print the steps create would execute for a config, touching nothing",
-	run,
+	.name = "plan",
+	.operands = "[ID]",
+	.summary = "print the steps create would execute for a config, touching nothing",
+	.flags = flags,
+	.first = KK_OPERAND_NEW_ID,
+	.run = run,
 };

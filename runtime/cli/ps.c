@@ -2,7 +2,6 @@
  * runc's shape, the array of host pids; table is `ps -ef` filtered to those
  * pids (what runc does), or bare PID lines when there is no ps(1). */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +57,22 @@ static void print_table(const pid_t *pids, size_t n)
 		printf("%d\n", (int)pids[i]);
 }
 
+static const struct kk_flag flags[] = {
+	{"format", required_argument, 'f', "table|json",
+	 "the output format: ps -ef's lines or a JSON array of pids (default table)"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {0}};
+	struct kk_getopt opts;
 	const char *format = "table";
 	KK_AUTOFREE pid_t *pids = NULL;
 	size_t n = 0;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_ps, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c != 'f')
 			return kk_cli_bad_flag(err, &kk_verb_ps, argv);
 		format = optarg;
@@ -87,8 +91,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_ps = {
-	"ps",
-	"ps [--format table|json] ID",
-	"list the processes of a container",
-	run,
+	.name = "ps",
+	.operands = "ID",
+	.summary = "list the processes of a container",
+	.flags = flags,
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

@@ -10,8 +10,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_resume = {
-	"resume",
-	"resume ID",
-	"thaw a paused container",
-	run,
+	.name = "resume",
+	.operands = "ID",
+	.summary = "thaw a paused container",
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

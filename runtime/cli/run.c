@@ -95,10 +95,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_run = {
-	"run",
-	"run ID [--bundle DIR] [--detach | --keep] [--pid-file F] [--console-socket S] "
-	"[--no-pivot] "
-	"[--no-new-keyring] [--preserve-fds N]",
-	"create and start a container; without --detach wait and exit with its status",
-	run,
+	.name = "run",
+	.operands = "ID",
+	.summary = "create and start a container; without --detach wait and exit with its status",
+	.flags = kk_cli_run_table,
+	.first = KK_OPERAND_NEW_ID,
+	.run = run,
 };

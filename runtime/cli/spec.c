@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -129,21 +128,29 @@ static int write_new_file(const char *path, const char *text, struct kk_error *e
 	return 0;
 }
 
+enum { OPT_ROOTLESS = 256, OPT_TERMINAL };
+
+static const struct kk_flag flags[] = {
+	{"bundle", required_argument, 'b', "DIR",
+	 "write config.json into DIR (default: the current directory)"},
+	{"rootless", no_argument, OPT_ROOTLESS, NULL,
+	 "a config for an unprivileged user: a user namespace mapping the caller's ids"},
+	{"terminal", no_argument, OPT_TERMINAL, NULL, "set process.terminal"},
+	{0},
+};
+
 static int parse_flags(int argc, char **argv, struct spec_flags *f, struct kk_error *err)
 {
-	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
-					     {"rootless", no_argument, NULL, 'r'},
-					     {"terminal", no_argument, NULL, 't'},
-					     {0}};
+	struct kk_getopt opts;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+	kk_cli_getopt(&opts, &kk_verb_spec, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c == 'b')
 			f->bundle = optarg;
-		else if (c == 'r')
+		else if (c == OPT_ROOTLESS)
 			f->rootless = true;
-		else if (c == 't')
+		else if (c == OPT_TERMINAL)
 			f->terminal = true;
 		else
 			return kk_cli_bad_flag(err, &kk_verb_spec, argv);
@@ -180,8 +187,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_spec = {
-	"spec",
-	"spec [--rootless] [--terminal] [--bundle DIR]",
-	"write a default config.json (runc's defaults) into the bundle",
-	run,
+	.name = "spec",
+	.operands = "",
+	.summary = "write a default config.json (runc's defaults) into the bundle",
+	.flags = flags,
+	.in_order = true,
+	.run = run,
 };

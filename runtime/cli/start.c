@@ -12,8 +12,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_start = {
-	"start",
-	"start ID",
-	"run the process of a created container",
-	run,
+	.name = "start",
+	.operands = "ID",
+	.summary = "run the process of a created container",
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

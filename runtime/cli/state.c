@@ -19,8 +19,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_state = {
-	"state",
-	"state ID",
-	"print the state of a container as JSON",
-	run,
+	.name = "state",
+	.operands = "ID",
+	.summary = "print the state of a container as JSON",
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,27 +49,37 @@ enum {
 	OPT_MEM_BW_SCHEMA,
 };
 
-static const struct option long_opts[] = {
-	{"resources", required_argument, NULL, 'r'},
-	{"memory", required_argument, NULL, OPT_MEMORY},
-	{"memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION},
-	{"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-	{"kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY},
-	{"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_MEMORY_TCP},
-	{"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
-	{"cpu-share", required_argument, NULL, OPT_CPU_SHARES}, /* runc's spelling */
-	{"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
-	{"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
-	{"cpu-burst", required_argument, NULL, OPT_CPU_BURST},
-	{"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
-	{"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
-	{"cpu-idle", required_argument, NULL, OPT_CPU_IDLE},
-	{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
-	{"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
-	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
-	{"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
-	{"l3-cache-schema", required_argument, NULL, OPT_L3_CACHE_SCHEMA},
-	{"mem-bw-schema", required_argument, NULL, OPT_MEM_BW_SCHEMA},
+static const struct kk_flag flags[] = {
+	{"resources", required_argument, 'r', "FILE|-",
+	 "the new limits, as an OCI LinuxResources JSON (- reads stdin)"},
+	{"memory", required_argument, OPT_MEMORY, "BYTES",
+	 "memory.limit (k, m, g suffixes; -1: none)"},
+	{"memory-reservation", required_argument, OPT_MEMORY_RESERVATION, "BYTES",
+	 "memory.reservation"},
+	{"memory-swap", required_argument, OPT_MEMORY_SWAP, "BYTES",
+	 "memory.swap: memory plus swap"},
+	{"kernel-memory", required_argument, OPT_KERNEL_MEMORY, "BYTES",
+	 "ignored with a warning, as runc does"},
+	{"kernel-memory-tcp", required_argument, OPT_KERNEL_MEMORY_TCP, "BYTES",
+	 "ignored with a warning, as runc does"},
+	{"cpu-shares", required_argument, OPT_CPU_SHARES, "N", "cpu.shares"},
+	{"cpu-share", required_argument, OPT_CPU_SHARES, "N", NULL}, /* runc's spelling */
+	{"cpu-quota", required_argument, OPT_CPU_QUOTA, "MICROSECONDS", "cpu.quota"},
+	{"cpu-period", required_argument, OPT_CPU_PERIOD, "MICROSECONDS", "cpu.period"},
+	{"cpu-burst", required_argument, OPT_CPU_BURST, "MICROSECONDS", "cpu.burst"},
+	{"cpu-rt-period", required_argument, OPT_CPU_RT_PERIOD, "MICROSECONDS",
+	 "cpu.realtimePeriod"},
+	{"cpu-rt-runtime", required_argument, OPT_CPU_RT_RUNTIME, "MICROSECONDS",
+	 "cpu.realtimeRuntime"},
+	{"cpu-idle", required_argument, OPT_CPU_IDLE, "0|1", "cpu.idle"},
+	{"cpuset-cpus", required_argument, OPT_CPUSET_CPUS, "LIST", "cpu.cpus (\"0-2,7\")"},
+	{"cpuset-mems", required_argument, OPT_CPUSET_MEMS, "LIST", "cpu.mems"},
+	{"pids-limit", required_argument, OPT_PIDS_LIMIT, "N", "pids.limit"},
+	{"blkio-weight", required_argument, OPT_BLKIO_WEIGHT, "N", "blockIO.weight (10 to 1000)"},
+	{"l3-cache-schema", required_argument, OPT_L3_CACHE_SCHEMA, "SCHEMA",
+	 "refused: kakoi does not support Intel RDT"},
+	{"mem-bw-schema", required_argument, OPT_MEM_BW_SCHEMA, "SCHEMA",
+	 "refused: kakoi does not support Intel RDT"},
 	{0},
 };
 
@@ -141,11 +150,11 @@ static int set_flag(struct update_flags *f, int c, char **argv, struct kk_error 
 
 static int parse(struct update_flags *f, int argc, char **argv, struct kk_error *err)
 {
+	struct kk_getopt opts;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "r:", long_opts, NULL)) != -1)
+	kk_cli_getopt(&opts, &kk_verb_update, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1)
 		if (set_flag(f, c, argv, err) < 0)
 			return -1;
 	if (optind != argc - 1)
@@ -256,11 +265,10 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_update = {
-	"update",
-	"update ID [--resources FILE|-] [--memory N] [--memory-reservation N] [--memory-swap N] "
-	"[--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpu-burst N] [--cpu-rt-period N] "
-	"[--cpu-rt-runtime N] [--cpu-idle N] [--cpuset-cpus LIST] [--cpuset-mems LIST] "
-	"[--pids-limit N] [--blkio-weight N]",
-	"set new resource limits on a running container",
-	run,
+	.name = "update",
+	.operands = "ID",
+	.summary = "set new resource limits on a running container",
+	.flags = flags,
+	.first = KK_OPERAND_CONTAINER,
+	.run = run,
 };

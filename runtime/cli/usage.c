@@ -7,8 +7,11 @@
 
 int kk_cli_usage(struct kk_error *err, const struct kk_verb *verb, const char *what)
 {
+	char synopsis[KK_ERROR_MSG_MAX];
+
+	kk_cli_synopsis(verb, synopsis, sizeof(synopsis));
 	return kk_error_set(err, KK_ERR_USAGE, "%s: %s; usage: kakoi %s", verb->name, what,
-			    verb->usage);
+			    synopsis);
 }
 
 int kk_cli_bad_flag(struct kk_error *err, const struct kk_verb *verb, char **argv)

@@ -3,7 +3,6 @@
  * warnings create would give (what the spec says to warn about and go on)
  * are printed, one line each with its JSON path; with --strict any of them
  * fails the check, for CI pipelines that want no config kakoi had to bend. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -25,10 +24,18 @@ static void print_warnings(const struct kk_strv *w)
 	}
 }
 
+enum { OPT_STRICT = 256 };
+
+static const struct kk_flag flags[] = {
+	{"strict", no_argument, OPT_STRICT, NULL, "fail on any warning"},
+	{"bundle", required_argument, 'b', "DIR",
+	 "check DIR/config.json (default: ./config.json; or give a FILE instead)"},
+	{0},
+};
+
 static int run(const struct kk_globals *g, int argc, char **argv, struct kk_error *err)
 {
-	static const struct option opts[] = {
-		{"bundle", required_argument, NULL, 'b'}, {"strict", no_argument, NULL, 's'}, {0}};
+	struct kk_getopt opts;
 	const char *bundle = NULL;
 	bool strict = false;
 	KK_AUTOFREE char *path = NULL;
@@ -36,9 +43,9 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	int c;
 
 	(void)g;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
-		if (c == 's')
+	kk_cli_getopt(&opts, &kk_verb_validate, argc, argv);
+	while ((c = kk_getopt_next(&opts)) != -1) {
+		if (c == OPT_STRICT)
 			strict = true;
 		else if (c == 'b')
 			bundle = optarg;
@@ -63,9 +70,12 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 }
 
 const struct kk_verb kk_verb_validate = {
-	"validate",
-	"validate [--strict] [--bundle DIR | FILE]",
-	"check a config.json through the isolated parser; prints its warnings, then ok or the "
-	"error (--strict: any warning is an error)",
-	run,
+	.name = "validate",
+	.operands = "[FILE]",
+	.summary = "check a config.json through the isolated parser: its warnings, then ok or the "
+		   "error",
+	.flags = flags,
+	.in_order = true,
+	.first = KK_OPERAND_FILE,
+	.run = run,
 };

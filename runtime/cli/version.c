@@ -1,5 +1,6 @@
-/* kakoi --version: our version, the spec's, and the versions of the
- * libraries actually loaded (not the headers we were built against). */
+/* kakoi --version: our version and commit, the spec's, and the versions
+ * of the libraries actually loaded (not the headers we were built
+ * against). runc's layout. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <link.h>
@@ -53,6 +54,7 @@ void kk_cli_version(FILE *out)
 	const struct scmp_version *sv = seccomp_version();
 
 	fprintf(out, "kakoi version %s\n", KK_VERSION);
+	fprintf(out, "commit: %s\n", kk_build_commit());
 	fprintf(out, "spec: %s\n", KK_SPEC_VERSION);
 	fprintf(out, "libseccomp: %u.%u.%u\n", sv->major, sv->minor, sv->micro);
 	print_libcap(out);

@@ -45,6 +45,18 @@ struct kk_created {
 	int console_fd; /* pty master kept for the caller (foreground terminal), or -1 */
 };
 
+/* Rootless (runtime/container/rootless.c): kakoi runs as an unprivileged
+ * user, or as uid 0 in a user namespace other than the host's (runc's
+ * RunningInUserNS). kk_uid_map_is_initial tells the host's uid_map text
+ * ("0 0 4294967295") from any other. */
+bool kk_rootless(void);
+bool kk_in_user_ns(void);
+bool kk_uid_map_is_initial(const char *text);
+/* Where state lives when --root is not given: $XDG_RUNTIME_DIR/kakoi when
+ * rootless (runc's rule, which keeps uid 0 of `podman unshare` with
+ * USER=root on the system root), else system_root. */
+const char *kk_default_root(const char *system_root);
+
 /* Creates the container and leaves its init waiting for start. On failure
  * everything done is undone and err names the failed step. */
 int kk_container_create(const struct kk_create_opts *opts, struct kk_created *out,

@@ -110,9 +110,11 @@ static int plan(struct create_job *job, struct kk_error *err)
 {
 	const struct kk_linux *lx = job->spec->linux_;
 
-	if (lx == NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, lx->cgroups_path, job->opts->id, &job->cgroup, err) < 0)
+	/* No linux section (config.md: OPTIONAL): every namespace is the
+	 * runtime's, the cgroup the default one, nothing else asked for. */
+	if (kk_cgroup_open(KK_CGROUP_ROOT, lx != NULL ? lx->cgroups_path : NULL, job->opts->id,
+			   &job->cgroup, err) < 0 ||
+	    kk_rootless_cgroup(&job->cgroup, job->spec, err) < 0)
 		return -1;
 	return kk_container_build_plan(&job->plan, job->spec, job->cgroup, err);
 }
@@ -156,8 +158,10 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 	job->rec = (struct kk_record){.magic = KK_RECORD_MAGIC, .version = KK_RECORD_VERSION};
 	snprintf(job->rec.id, sizeof(job->rec.id), "%s", job->opts->id);
 	memcpy(job->rec.bundle, job->bundle, sizeof(job->rec.bundle));
+	/* An empty cgroup path records "no cgroup" (rootless). */
 	if (snprintf(job->rec.cgroup_path, sizeof(job->rec.cgroup_path), "%s",
-		     kk_cgroup_path(job->cgroup)) >= (int)sizeof(job->rec.cgroup_path))
+		     job->cgroup != NULL ? kk_cgroup_path(job->cgroup) : "") >=
+	    (int)sizeof(job->rec.cgroup_path))
 		return kk_error_set(err, KK_ERR_LIMIT, "linux.cgroupsPath: too long");
 	job->rec.created_ns = now_ns();
 	if (kk_spec_has_hooks(job->spec, KK_HOOK_POSTSTART))

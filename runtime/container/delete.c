@@ -50,7 +50,7 @@ static int kill_cgroup(const struct kk_record *rec, struct kk_error *err)
 
 	if (rec->cgroup_path[0] == '\0')
 		return 0;
-	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	for (int i = 0; i < 1000 && n > 0; i++) {
 		rc = kk_cgroup_signal_all(cg, SIGKILL, &n, err);
@@ -96,7 +96,7 @@ static int remove_cgroup(const struct kk_record *rec, struct kk_error *err)
 
 	if (rec->cgroup_path[0] == '\0')
 		return 0;
-	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_remove(cg, err);
 	kk_cgroup_free(cg);

@@ -21,6 +21,7 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/cgroup/stats.h"
 #include "runtime/container/container.h"
+#include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 
 /* How often the OOM counter is read while waiting for the next stats:
@@ -329,7 +330,7 @@ int kk_container_events(const char *root, const char *id, const struct kk_events
 		return -1;
 	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0 || h.rec.cgroup_path[0] == '\0')
 		return not_running(id, err);
-	if (kk_cgroup_open(KK_CGROUP_ROOT, h.rec.cgroup_path, h.rec.id, &cg, err) < 0)
+	if (kk_record_cgroup(&h.rec, &cg, err) < 0)
 		return -1;
 	if (opts->stats_once)
 		rc = emit_stats(opts->out, h.rec.id, cg, true, err);

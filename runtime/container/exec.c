@@ -137,7 +137,13 @@ static int prepare(struct exec_job *job, struct kk_error *err)
 	if (kk_plan_console(&job->plan, &job->spec, false, err) < 0 ||
 	    kk_plan_process(&job->plan, &job->spec, err) < 0)
 		return -1;
-	if (kk_cgroup_open(KK_CGROUP_ROOT, job->h.rec.cgroup_path, o->id, &job->cg, err) < 0)
+	/* No cgroup recorded (rootless): the process stays in the caller's. */
+	if (job->h.rec.cgroup_path[0] == '\0')
+		return o->n_cgroups == 0 ? 0
+					 : kk_error_set(err, KK_ERR_INVALID,
+							"--cgroup: the container has no cgroup "
+							"(rootless, not delegated)");
+	if (kk_record_cgroup(&job->h.rec, &job->cg, err) < 0)
 		return -1;
 	if (o->n_cgroups == 0)
 		return 0;

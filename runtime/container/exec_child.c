@@ -225,7 +225,9 @@ static int drive(int sock, pid_t child, struct kk_cgroup *cg, struct answer *a,
 {
 	int rc = -1;
 
-	if (kk_cgroup_enter(cg, child, err) == 0 && kk_msg_send(sock, KK_MSG_GO, -1, err) == 0)
+	/* cg is NULL for a rootless container without a cgroup. */
+	if ((cg == NULL || kk_cgroup_enter(cg, child, err) == 0) &&
+	    kk_msg_send(sock, KK_MSG_GO, -1, err) == 0)
 		rc = await_exec(sock, a, err);
 	reap(child, rc < 0);
 	if (rc < 0 && a->pid > 0) {

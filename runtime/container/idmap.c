@@ -33,8 +33,8 @@ static int map_text(const struct kk_id_mappings *m, char *buf, size_t len)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct kk_id_mappings *m,
-		     struct kk_error *err)
+int kk_idmap_write(pid_t pid, const char *file, const struct kk_id_mappings *m,
+		   struct kk_error *err)
 {
 	char path[64], text[16384];
 
@@ -48,11 +48,16 @@ static int idmap_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_err
 {
 	const struct kk_linux *lx = op->ref;
 
-	if (write_map(ctx->init_pid, "gid_map", &lx->gid_mappings, err) < 0) {
+	/* Without CAP_SETUID over the host ids (not root, or root in a user
+	 * namespace, which writes what its own map allows), the kernel takes
+	 * only the caller's own ids. */
+	if (geteuid() != 0)
+		return kk_idmap_unprivileged(ctx->init_pid, lx, err);
+	if (kk_idmap_write(ctx->init_pid, "gid_map", &lx->gid_mappings, err) < 0) {
 		kk_error_prefix(err, "linux.gidMappings");
 		return -1;
 	}
-	if (write_map(ctx->init_pid, "uid_map", &lx->uid_mappings, err) < 0) {
+	if (kk_idmap_write(ctx->init_pid, "uid_map", &lx->uid_mappings, err) < 0) {
 		kk_error_prefix(err, "linux.uidMappings");
 		return -1;
 	}

@@ -45,16 +45,30 @@ static void close_inherited(const struct kk_ctx *ctx, int listen_fd)
 	kk_close_fds_except(3 + ctx->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]));
 }
 
+/* An unprivileged runtime writes our uid_map and gid_map (or has newuidmap
+ * do it) while we wait for GO; /proc/<pid> of a process that is not
+ * dumpable belongs to root, so until then we stay dumpable, as runc's
+ * nsexec does. Nothing of the container has run yet: only the user who
+ * runs kakoi could reach us. */
+static bool dumpable_until_go(const struct kk_ctx *ctx)
+{
+	return ctx->userns && geteuid() != 0;
+}
+
 static int setup(struct kk_ctx *ctx, const struct kk_plan *plan, struct kk_error *err)
 {
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if ((!dumpable_until_go(ctx) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return kk_error_sys(err, errno, "init: prctl");
 	/* Had the runtime died before the prctl, its end of the socket is
 	 * closed and the wait for GO fails. */
 	int32_t host_pid = 0;
 
-	if (kk_msg_expect(ctx->sync_fd, KK_MSG_GO, NULL, &host_pid, err) < 0 ||
-	    become_ns_root(ctx, err) < 0)
+	if (kk_msg_expect(ctx->sync_fd, KK_MSG_GO, NULL, &host_pid, err) < 0)
+		return -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return kk_error_sys(err, errno, "init: prctl(PR_SET_DUMPABLE)");
+	if (become_ns_root(ctx, err) < 0)
 		return -1;
 	/* Our own pid as the host sees it (the seccomp agent wants it). */
 	ctx->init_pid = (pid_t)host_pid;

@@ -18,6 +18,25 @@ struct kk_cgroup;
 #define KK_CONFIG_COPY "config.json"
 
 /* Every feature's ops, in execution order within each phase. */
+/* The host pids whose pid namespace is init's (pidns_pids.c): a rootless
+ * container's processes when it has no cgroup. Just init when that
+ * namespace is kakoi's own. *pids is malloc'ed. */
+int kk_pidns_pids(pid_t init, pid_t **pids, size_t *n, struct kk_error *err);
+/* sig to each of them, each through a pidfd checked against the namespace
+ * (kill --all of a container without a cgroup). */
+int kk_pidns_signal(pid_t init, int sig, struct kk_error *err);
+
+/* Rootless (runtime/container/rootless_cgroup.c): keeps *cg where the user
+ * may write it (without device rules), sets it to NULL (no cgroup, one
+ * warning) where it may not and no limit is asked for, or fails naming the
+ * limit's field and the cgroup. Does nothing when kakoi is not rootless. */
+int kk_rootless_cgroup(struct kk_cgroup **cg, const struct kk_spec *spec, struct kk_error *err);
+/* The cgroup a record names, as kk_cgroup_open opens it; rootless, only
+ * the hierarchies where its directory exists (it was made only where the
+ * user may write). */
+struct kk_record;
+int kk_record_cgroup(const struct kk_record *rec, struct kk_cgroup **cg, struct kk_error *err);
+
 int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, struct kk_cgroup *cg,
 			    struct kk_error *err);
 

@@ -34,7 +34,12 @@ int kk_signal_cgroup(const struct kk_record *rec, int sig, struct kk_error *err)
 	size_t n = 0;
 	int rc;
 
-	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+	/* A rootless container without a cgroup: its processes are those
+	 * in the init's pid namespace. */
+	if (rec->cgroup_path[0] == '\0')
+		return kk_record_alive(rec) ? kk_pidns_signal(rec->pid, sig, err) : 0;
+
+	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_signal_all(cg, sig, &n, err);
 	kk_cgroup_free(cg);

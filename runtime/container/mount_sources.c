@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "runtime/container/mount_sources.h"
@@ -72,7 +73,9 @@ static int receive_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_e
 static void receive_describe(const struct kk_op *op, char *buf, size_t len)
 {
 	(void)op;
-	snprintf(buf, len, "get the bind sources, opened by the runtime as host root");
+	snprintf(buf, len,
+		 "get the bind sources, opened (idmapped ones cloned and idmapped) by "
+		 "the runtime as host root");
 }
 
 static const struct kk_op_type receive_op = {
@@ -88,15 +91,32 @@ int kk_plan_mount_sources(struct kk_plan *plan, const struct kk_spec *spec, stru
 	char path[PATH_MAX];
 	bool any = false;
 
-	if (!has_userns(spec))
-		return 0;
-	for (size_t i = 0; i < spec->n_mounts && !any; i++) {
+	bool idmapped = false;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
 		int r = kk_rootfs_bind_source(&spec->mounts[i], i, NULL, path, sizeof(path), err);
+		bool tree_rec, idmap_rec;
 
 		if (r < 0)
 			return -1;
-		any = r > 0;
+		any |= r > 0;
+		r = r > 0 ? kk_rootfs_idmapped(&spec->mounts[i], i, &tree_rec, &idmap_rec, err) : 0;
+		if (r < 0)
+			return -1;
+		if (r > 0 && geteuid() != 0)
+			return kk_error_set(
+				err, KK_ERR_INVALID,
+				"mounts[%zu].options: an idmapped mount needs host root "
+				"(mount_setattr on the source's file system); kakoi is "
+				"rootless",
+				i);
+		idmapped |= r > 0;
 	}
+	/* An unprivileged runtime can open nothing the init (mapped to the
+	 * same user) cannot, and could not enter its /proc/<pid>/root once
+	 * the init is not dumpable: the init opens its sources itself. */
+	if (!idmapped && (!has_userns(spec) || geteuid() != 0))
+		return 0;
 	return any ? kk_plan_insert_before(plan, "mount", &op, err) : 0;
 }
 
@@ -109,8 +129,17 @@ static int send_one(const struct kk_ctx *ctx, int root, size_t i, struct kk_erro
 	int r = kk_rootfs_bind_source(&ctx->spec->mounts[i], i, ctx->bundle, path, sizeof(path),
 				      err);
 
+	bool tree_rec, idmap_rec;
+
 	if (r <= 0)
 		return r;
+	r = kk_rootfs_idmapped(&ctx->spec->mounts[i], i, &tree_rec, &idmap_rec, err);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		fd = kk_idmapped_tree(ctx->spec, i, path, tree_rec, idmap_rec, err);
+		return fd < 0 ? -1 : kk_msg_send(ctx->sync_fd, KK_MSG_MOUNT_SOURCE, fd, err);
+	}
 	while (*rel == '/')
 		rel++;
 	fd = kk_sys()->openat2(root, *rel != '\0' ? rel : ".", &how, sizeof(how));

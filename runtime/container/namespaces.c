@@ -132,6 +132,59 @@ static const struct kk_op_type op_join_pid = {
 	.describe = join_describe,
 };
 
+/* Back to the runtime's own pid or time namespace for its later children:
+ * setns into the namespace the runtime itself is in (/proc/self/ns/pid,
+ * /proc/self/ns/time) resets only the one its children get. */
+static int leave_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
+{
+	const char *name = op->num == CLONE_NEWPID ? "pid" : "time";
+	char own[32];
+	KK_AUTOCLOSE int fd = -1;
+
+	(void)ctx;
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", name);
+	fd = kk_sys()->openat(AT_FDCWD, own, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return kk_error_sys(err, errno, "open %s", own);
+	if (kk_sys()->setns(fd, (int)op->num) < 0)
+		return kk_error_sys(err, errno, "setns back to the runtime's %s namespace", name);
+	return 0;
+}
+
+static void leave_describe(const struct kk_op *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "return the runtime's later children (hooks) to its own %s namespace",
+		 kk_ns_name((int)op->num));
+}
+
+/* host-attach: the init exists by then; nothing in host-attach forks. */
+static const struct kk_op_type op_leave = {
+	.name = "setns",
+	.phase = KK_PHASE_HOST_ATTACH,
+	.apply = leave_apply,
+	.describe = leave_describe,
+};
+
+/* The runtime enters the container's pid namespace (joined by path) and a
+ * new time namespace before the clone, since both apply to children only;
+ * after the clone it leaves them, or every process it forks later would be
+ * in the container's: the prestart and createRuntime hooks, which
+ * runtime.md wants in the runtime namespace (where the container's
+ * processes cannot see or signal them), and their supervisor. */
+static int plan_leave(struct kk_plan *plan, const struct kk_linux *lx, struct kk_error *err)
+{
+	for (size_t i = 0; i < lx->n_namespaces; i++) {
+		const struct kk_namespace *ns = &lx->namespaces[i];
+		bool entered = (ns->type == CLONE_NEWPID && ns->path != NULL) ||
+			       (ns->type == CLONE_NEWTIME && ns->path == NULL);
+		struct kk_op op = {.type = &op_leave, .num = (uint64_t)ns->type};
+
+		if (entered && kk_plan_add(plan, &op, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int unshare_apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
 {
 	(void)ctx;
@@ -218,7 +271,7 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 	const struct kk_linux *lx = spec->linux_;
 
 	if (lx == NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
+		return 0; /* no namespaces listed: all of them the runtime's */
 	if (check_namespaces(lx, err) < 0)
 		return -1;
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
@@ -228,8 +281,8 @@ int kk_plan_namespaces(struct kk_plan *plan, const struct kk_spec *spec, struct 
 		if (ns->type == CLONE_NEWPID && ns->path != NULL && kk_plan_add(plan, &op, err) < 0)
 			return -1;
 	}
-	if (kk_plan_timens(plan, spec, err) < 0 || kk_plan_idmap(plan, spec, err) < 0 ||
-	    plan_joins(plan, lx, err) < 0)
+	if (kk_plan_timens(plan, spec, err) < 0 || plan_leave(plan, lx, err) < 0 ||
+	    kk_plan_idmap(plan, spec, err) < 0 || plan_joins(plan, lx, err) < 0)
 		return -1;
 	for (size_t i = 0; i < lx->n_namespaces; i++) {
 		const struct kk_namespace *ns = &lx->namespaces[i];

@@ -9,6 +9,7 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
 #include "runtime/container/frozen.h"
+#include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 
 static int freeze(const struct kk_record *rec, bool frozen, struct kk_error *err)
@@ -16,7 +17,7 @@ static int freeze(const struct kk_record *rec, bool frozen, struct kk_error *err
 	struct kk_cgroup *cg = NULL;
 	int rc;
 
-	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, err) < 0)
+	if (kk_record_cgroup(rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_freeze(cg, frozen, err);
 	kk_cgroup_free(cg);
@@ -30,7 +31,7 @@ bool kk_container_is_frozen(const struct kk_record *rec)
 	bool frozen = false;
 
 	if (rec->cgroup_path[0] == '\0' || rec->pid <= 0 ||
-	    kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, &cg, &ignored) < 0)
+	    kk_record_cgroup(rec, &cg, &ignored) < 0)
 		return false;
 	if (kk_cgroup_frozen(cg, &frozen, &ignored) < 0)
 		frozen = false;

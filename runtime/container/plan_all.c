@@ -14,7 +14,9 @@ int kk_container_build_plan(struct kk_plan *plan, const struct kk_spec *spec, st
 {
 	if (spec->process == NULL)
 		return kk_error_set(err, KK_ERR_INVALID, "process: required to create a container");
-	if (kk_plan_cgroup(plan, cg, spec->linux_ ? spec->linux_->resources : NULL, err) < 0 ||
+	/* cg is NULL when a rootless create runs without a cgroup. */
+	if ((cg != NULL &&
+	     kk_plan_cgroup(plan, cg, spec->linux_ ? spec->linux_->resources : NULL, err) < 0) ||
 	    kk_plan_namespaces(plan, spec, err) < 0 || kk_plan_shared_mounts(plan, spec, err) < 0 ||
 	    kk_plan_rootfs(plan, spec, err) < 0 || kk_plan_mount_sources(plan, spec, err) < 0 ||
 	    kk_plan_cwd_before_readonly(plan, spec, err) < 0 ||

@@ -21,10 +21,12 @@ int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_e
 	spec = kk_loader_load_config(config, err);
 	if (spec == NULL)
 		return -1;
-	if (spec->linux_ == NULL)
-		return kk_error_set(err, KK_ERR_INVALID, "linux: required on this platform");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, spec->linux_->cgroups_path, id, &cg, err) < 0)
+	if (kk_cgroup_open(KK_CGROUP_ROOT, spec->linux_ != NULL ? spec->linux_->cgroups_path : NULL,
+			   id, &cg, err) < 0 ||
+	    kk_rootless_cgroup(&cg, spec, err) < 0) {
+		kk_cgroup_free(cg);
 		return -1;
+	}
 	rc = kk_container_build_plan(&plan, spec, cg, err);
 	if (rc == 0)
 		kk_plan_print(&plan, out);

@@ -1,4 +1,5 @@
-/* ps: the host pids in the container's cgroup (runc's `ps`), sorted. */
+/* ps: the host pids in the container's cgroup (runc's `ps`), sorted; for a
+ * rootless container without a cgroup, those in the init's pid namespace. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 
@@ -6,6 +7,7 @@
 #include "parser/vocab.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
+#include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 
 static int by_pid(const void *a, const void *b)
@@ -24,12 +26,16 @@ int kk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 
 	if (kk_handle_open(root, id, 0, &h, err) < 0)
 		return -1;
-	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0 || h.rec.cgroup_path[0] == '\0')
+	if (h.status == KK_STATUS_STOPPED || h.rec.pid <= 0)
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, h.rec.cgroup_path, h.rec.id, &cg, err) < 0)
-		return -1;
-	rc = kk_cgroup_pids(cg, pids, n, err);
-	kk_cgroup_free(cg);
+	if (h.rec.cgroup_path[0] == '\0') {
+		rc = kk_pidns_pids(h.rec.pid, pids, n, err);
+	} else {
+		if (kk_record_cgroup(&h.rec, &cg, err) < 0)
+			return -1;
+		rc = kk_cgroup_pids(cg, pids, n, err);
+		kk_cgroup_free(cg);
+	}
 	if (rc == 0 && *n > 1)
 		qsort(*pids, *n, sizeof(**pids), by_pid);
 	return rc;

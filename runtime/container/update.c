@@ -8,6 +8,7 @@
 #include "parser/vocab.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container/container.h"
+#include "runtime/container/internal.h"
 #include "runtime/container/open.h"
 #include "runtime/exec/undo.h"
 
@@ -27,7 +28,7 @@ int kk_container_update(const char *root, const char *id, const struct kk_resour
 	     h.status != KK_STATUS_PAUSED) ||
 	    h.rec.pid <= 0)
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");
-	if (kk_cgroup_open(KK_CGROUP_ROOT, h.rec.cgroup_path, h.rec.id, &cg, err) < 0)
+	if (kk_record_cgroup(&h.rec, &cg, err) < 0)
 		return -1;
 	rc = kk_cgroup_update(cg, res, &undo, err);
 	if (rc < 0)

@@ -104,6 +104,9 @@ KK_FAULT_WRAP(int, pivot_root, (const char *n, const char *o), (n, o))
 KK_FAULT_WRAP(int, mount_setattr,
 	      (int d, const char *p, unsigned int f, struct mount_attr *a, size_t s),
 	      (d, p, f, a, s))
+KK_FAULT_WRAP(int, open_tree, (int d, const char *p, unsigned int f), (d, p, f))
+KK_FAULT_WRAP(int, move_mount, (int fd, const char *fp, int td, const char *tp, unsigned int f),
+	      (fd, fp, td, tp, f))
 KK_FAULT_WRAP(int, openat, (int d, const char *p, int f, mode_t m), (d, p, f, m))
 KK_FAULT_WRAP(int, openat2, (int d, const char *p, struct open_how *h, size_t s), (d, p, h, s))
 KK_FAULT_WRAP(int, mkdirat, (int d, const char *p, mode_t m), (d, p, m))
@@ -128,12 +131,15 @@ KK_FAULT_WRAP(int, socketpair, (int d, int t, int p, int sv[2]), (d, t, p, sv))
 KK_FAULT_WRAP(int, bind, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
 KK_FAULT_WRAP(int, listen, (int fd, int b), (fd, b))
 KK_FAULT_WRAP(int, connect, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
+KK_FAULT_WRAP(int, bpf, (int cmd, union bpf_attr *a, unsigned int s), (cmd, a, s))
 
 const struct kk_sys kk_fault_sys = {
 	.mount = kk_fault_mount,
 	.umount2 = kk_fault_umount2,
 	.pivot_root = kk_fault_pivot_root,
 	.mount_setattr = kk_fault_mount_setattr,
+	.open_tree = kk_fault_open_tree,
+	.move_mount = kk_fault_move_mount,
 	.openat = kk_fault_openat,
 	.openat2 = kk_fault_openat2,
 	.mkdirat = kk_fault_mkdirat,
@@ -158,4 +164,5 @@ const struct kk_sys kk_fault_sys = {
 	.bind = kk_fault_bind,
 	.listen = kk_fault_listen,
 	.connect = kk_fault_connect,
+	.bpf = kk_fault_bpf,
 };

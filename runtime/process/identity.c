@@ -5,9 +5,12 @@
  * umask 0022 (both as with runc). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +27,20 @@ static const struct kk_user *user_of(const struct kk_op *op)
 	return p->user != NULL ? p->user : &root_user;
 }
 
+/* Is setgroups(2) denied in our user namespace? Rootless Podman without
+ * subordinate ids runs its runtime in one whose setgroups is "deny", and a
+ * container sharing it inherits that (runc checks the same file). */
+static bool setgroups_denied(void)
+{
+	char text[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strncmp(text, "deny", 4) == 0;
+}
+
 /* An empty list clears the groups the init inherited from the runtime. In
  * a user namespace whose setgroups is "deny" there is nothing to clear. */
 static int set_groups(const struct kk_user *u, struct kk_ctx *ctx, struct kk_error *err)
@@ -32,7 +49,7 @@ static int set_groups(const struct kk_user *u, struct kk_ctx *ctx, struct kk_err
 
 	if (setgroups(u->additional_gids.n, gids) == 0)
 		return 0;
-	if (errno == EPERM && ctx->userns && u->additional_gids.n == 0)
+	if (errno == EPERM && u->additional_gids.n == 0 && (ctx->userns || setgroups_denied()))
 		return 0;
 	return kk_error_sys(err, errno, "process.user.additionalGids: setgroups");
 }

@@ -13,13 +13,15 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "parser/vocab.h"
-#include "runtime/exec/ctx.h"
 #include "runtime/process/process_ops.h"
+#include "runtime/process/seccomp_cache.h"
 
 #define LIBSECCOMP_AT_LEAST(maj, min)                                                              \
 	(SCMP_VER_MAJOR > (maj) || (SCMP_VER_MAJOR == (maj) && SCMP_VER_MINOR >= (min)))
@@ -102,7 +104,7 @@ static int flag_attr(uint64_t flag, enum scmp_filter_attr *attr)
 	return -1;
 }
 
-static bool uses_notify(const struct kk_seccomp *s)
+bool kk_seccomp_uses_notify(const struct kk_seccomp *s)
 {
 	for (size_t i = 0; i < s->n_syscalls; i++)
 		if (s->syscalls[i].action == KK_SCMP_ACT_NOTIFY)
@@ -218,67 +220,47 @@ static int build(scmp_filter_ctx f, const struct kk_seccomp *s, uint32_t dflt, s
 	return 0;
 }
 
-static int load(const struct kk_seccomp *s, struct kk_ctx *ctx, struct kk_error *err)
+/* The BPF libseccomp would load, exported through a memfd (libseccomp
+ * 2.5 has no export to memory). */
+static int export_bpf(scmp_filter_ctx f, struct kk_bpf *prog, struct kk_error *err)
+{
+	KK_AUTOCLOSE int fd = memfd_create("kakoi-seccomp", MFD_CLOEXEC);
+	off_t size;
+	int r;
+
+	if (fd < 0)
+		return kk_error_sys(err, errno, "linux.seccomp: memfd_create");
+	r = seccomp_export_bpf(f, fd);
+	if (r < 0)
+		return kk_error_sys(err, -r, "linux.seccomp: exporting the filter");
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+		return kk_error_set(err, KK_ERR_INTERNAL, "linux.seccomp: exported %lld bytes",
+				    (long long)size);
+	prog->insns = malloc((size_t)size);
+	if (prog->insns == NULL)
+		return kk_error_sys(err, ENOMEM, "linux.seccomp");
+	prog->n = (size_t)size / sizeof(struct sock_filter);
+	if (pread(fd, prog->insns, (size_t)size, 0) != size) {
+		free(prog->insns);
+		*prog = (struct kk_bpf){0};
+		return kk_error_sys(err, errno ? errno : EIO, "linux.seccomp: reading the filter");
+	}
+	return 0;
+}
+
+int kk_seccomp_compile(const struct kk_seccomp *s, struct kk_bpf *prog, struct kk_error *err)
 {
 	uint32_t dflt = action(s->default_action, s->default_errno_ret);
 	scmp_filter_ctx f = seccomp_init(dflt);
-	KK_AUTOCLOSE int notify_fd = -1;
 	int r;
 
 	if (f == NULL)
 		return kk_error_set(err, KK_ERR_SYS, "linux.seccomp: seccomp_init failed");
-	if (build(f, s, dflt, err) < 0) {
-		seccomp_release(f);
-		return -1;
-	}
-	r = seccomp_load(f);
-	if (r == 0 && uses_notify(s)) {
-		notify_fd = seccomp_notify_fd(f);
-		r = notify_fd < 0 ? notify_fd : 0;
-	}
+	r = build(f, s, dflt, err) < 0 ? -1 : export_bpf(f, prog, err);
 	seccomp_release(f);
-	if (r < 0)
-		return kk_error_sys(err, -r, "linux.seccomp: loading the filter");
-	if (notify_fd >= 0)
-		return kk_proc_seccomp_notify_send(ctx, s, notify_fd, err);
-	return 0;
+	return r;
 }
-
-static int apply(const struct kk_op *op, struct kk_ctx *ctx, struct kk_error *err)
-{
-	return load(op->ref, ctx, err);
-}
-
-static size_t count_names(const struct kk_seccomp *s)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->n_syscalls; i++)
-		n += s->syscalls[i].names.n;
-	return n;
-}
-
-static void describe(const struct kk_op *op, char *buf, size_t len)
-{
-	const struct kk_seccomp *s = op->ref;
-	const char *name = kk_vocab_name(&kk_vocab_seccomp_action, s->default_action);
-	char dflt[64];
-
-	if (s->default_action == KK_SCMP_ACT_ERRNO || s->default_action == KK_SCMP_ACT_TRACE)
-		snprintf(dflt, sizeof(dflt), "%s(%u)", name,
-			 s->default_errno_ret.set ? s->default_errno_ret.value : EPERM);
-	else
-		snprintf(dflt, sizeof(dflt), "%s", name != NULL ? name : "?");
-	snprintf(buf, len, "seccomp default=%s %zu rules%s%s", dflt, count_names(s),
-		 uses_notify(s) ? " notify=" : "", uses_notify(s) ? s->listener_path : "");
-}
-
-static const struct kk_op_type seccomp_op = {
-	.name = "seccomp",
-	.phase = KK_PHASE_INIT_PROCESS,
-	.apply = apply,
-	.describe = describe,
-};
 
 /* What this libseccomp cannot do is known before anything runs. */
 static int check(const struct kk_seccomp *s, struct kk_error *err)
@@ -328,13 +310,12 @@ bool kk_proc_seccomp_allows(const struct kk_seccomp *s, const char *name)
 int kk_proc_plan_seccomp(struct kk_plan *plan, const struct kk_spec *spec, struct kk_error *err)
 {
 	const struct kk_seccomp *s = spec->linux_ != NULL ? spec->linux_->seccomp : NULL;
-	struct kk_op op = {.type = &seccomp_op, .ref = s};
 
 	if (s == NULL)
 		return 0;
-	if (check(s, err) < 0 || kk_plan_add(plan, &op, err) < 0)
+	if (check(s, err) < 0 || kk_proc_plan_seccomp_bpf(plan, s, err) < 0)
 		return -1;
-	if (!uses_notify(s))
+	if (!kk_seccomp_uses_notify(s))
 		return 0;
 	return kk_proc_plan_seccomp_listener(plan, s, err);
 }

@@ -102,13 +102,6 @@ static const struct rec_word rec_words[] = {
 	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
-/* Words runc knows that kakoi refuses rather than misapplies: idmap needs
- * an idmapped mount (issue 13). */
-static const char *const refused_words[] = {
-	"idmap",
-	"ridmap",
-};
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct flag_word *find(const struct flag_word *words, size_t n, const char *name)
@@ -119,12 +112,17 @@ static const struct flag_word *find(const struct flag_word *words, size_t n, con
 	return NULL;
 }
 
-static bool refused(const char *name)
+/* runc's idmap words: "idmap" maps the bind alone, "ridmap" the mounts
+ * under it too. */
+static bool idmap_word(struct kk_mount_opts *o, const char *word)
 {
-	for (size_t i = 0; i < N(refused_words); i++)
-		if (strcmp(refused_words[i], name) == 0)
-			return true;
-	return false;
+	bool rec = strcmp(word, "ridmap") == 0;
+
+	if (!rec && strcmp(word, "idmap") != 0)
+		return false;
+	o->idmap = true;
+	o->idmap_recursive = rec;
+	return true;
 }
 
 static int add_data(struct kk_mount_opts *o, const char *word, size_t index, struct kk_error *err)
@@ -181,10 +179,8 @@ static int add_word(struct kk_mount_opts *o, const char *word, size_t index, str
 		}
 		return 0;
 	}
-	if (refused(word))
-		return kk_error_set(err, KK_ERR_INVALID,
-				    "mounts[%zu].options: \"%s\" is not supported by kakoi", index,
-				    word);
+	if (idmap_word(o, word))
+		return 0;
 	return add_data(o, word, index, err);
 }
 
@@ -192,11 +188,8 @@ int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount
 			 struct kk_error *err)
 {
 	memset(opts, 0, sizeof(*opts));
-	if (m->uid_mappings.n > 0 || m->gid_mappings.n > 0)
-		return kk_error_set(err, KK_ERR_INVALID,
-				    "mounts[%zu].uidMappings: idmapped mounts are not supported "
-				    "by kakoi",
-				    index);
+	/* Mappings without a word are an idmap of the bind alone (runc). */
+	opts->idmap = m->uid_mappings.n > 0 || m->gid_mappings.n > 0;
 	for (size_t i = 0; i < m->options.n; i++)
 		if (add_word(opts, m->options.v[i], index, err) < 0)
 			return -1;
@@ -204,6 +197,10 @@ int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount
 	if (m->type != NULL && strcmp(m->type, "bind") == 0)
 		opts->flags |= MS_BIND;
 	opts->bind = (opts->flags & MS_BIND) != 0;
+	if (opts->idmap && !opts->bind)
+		return kk_error_set(err, KK_ERR_INVALID,
+				    "mounts[%zu].options: an idmapped mount must be a bind mount",
+				    index);
 	/* The copy needs a fresh, empty file system stacked on the directory:
 	 * only a tmpfs is that (runc ignores the word elsewhere; kakoi says so). */
 	if (opts->copyup && (opts->bind || m->type == NULL || strcmp(m->type, "tmpfs") != 0))
@@ -228,5 +225,20 @@ const char *kk_mount_option_name(size_t i)
 	if (i < N(copyup_words))
 		return copyup_words[i].name;
 	i -= N(copyup_words);
-	return i < N(rec_words) ? rec_words[i].name : NULL;
+	if (i < N(rec_words))
+		return rec_words[i].name;
+	i -= N(rec_words);
+	return i == 0 ? "idmap" : i == 1 ? "ridmap" : NULL;
+}
+
+int kk_rootfs_idmapped(const struct kk_mount *m, size_t index, bool *tree_recursive,
+		       bool *idmap_recursive, struct kk_error *err)
+{
+	struct kk_mount_opts o;
+
+	if (kk_rootfs_mount_opts(m, index, &o, err) < 0)
+		return -1;
+	*tree_recursive = (o.flags & MS_REC) != 0;
+	*idmap_recursive = o.idmap_recursive;
+	return o.idmap ? 1 : 0;
 }

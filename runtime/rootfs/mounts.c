@@ -110,6 +110,22 @@ static int take_source_fd(struct kk_ctx *ctx, size_t index)
 	return fd;
 }
 
+/* An idmapped bind is a detached tree the runtime made and idmapped as
+ * host root (mount_setattr needs that on the source's file system); the
+ * init, owner of its mount namespace, attaches it onto the checked target
+ * fd, never a path. */
+static int attach_tree(int tree_fd, int target_fd, const char *source, const char *dest,
+		       struct kk_error *err)
+{
+	if (tree_fd < 0)
+		return kk_error_set(err, KK_ERR_INTERNAL, "no idmapped tree of %s from the runtime",
+				    source);
+	if (kk_sys()->move_mount(tree_fd, "", target_fd, "",
+				 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return kk_error_sys(err, errno, "attach the idmapped %s on %s", source, dest);
+	return 0;
+}
+
 static int mount_bind(const struct kk_mount *m, size_t index, const char *dest,
 		      const struct kk_mount_opts *o, struct kk_ctx *ctx, struct kk_error *err)
 {
@@ -129,9 +145,13 @@ static int mount_bind(const struct kk_mount *m, size_t index, const char *dest,
 	kk_rootfs_fd_path(fd, target);
 	if (src_fd >= 0)
 		kk_rootfs_fd_path(src_fd, from);
-	if (kk_sys()->mount(src_fd >= 0 ? from : source, target, NULL,
-			    o->flags & (MS_BIND | MS_REC), NULL) < 0)
+	if (o->idmap) {
+		if (attach_tree(src_fd, fd, source, dest, err) < 0)
+			return -1;
+	} else if (kk_sys()->mount(src_fd >= 0 ? from : source, target, NULL,
+				   o->flags & (MS_BIND | MS_REC), NULL) < 0) {
 		return kk_error_sys(err, errno, "bind %s on %s", source, dest);
+	}
 	/* A bind ignores every other flag: they take a remount of the new mount. */
 	if (extra != 0 && kk_rootfs_remount_bind(ctx->rootfs_fd, dest, extra, err) < 0)
 		return -1;

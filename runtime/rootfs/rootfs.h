@@ -48,6 +48,13 @@ int kk_rootfs_open(int root_fd, const char *path, int flags, struct kk_error *er
 int kk_rootfs_bind_source(const struct kk_mount *m, size_t index, const char *bundle, char *buf,
 			  size_t len, struct kk_error *err);
 
+/* Is mounts[index] an idmapped bind ("idmap", "ridmap", or mappings of its
+ * own)? 1 and *tree_recursive (rbind: the copy takes the mounts under the
+ * source), *idmap_recursive (ridmap: they are idmapped too); 0 when not;
+ * -1 with err when its options are refused. */
+int kk_rootfs_idmapped(const struct kk_mount *m, size_t index, bool *tree_recursive,
+		       bool *idmap_recursive, struct kk_error *err);
+
 /* The mount option words kakoi applies itself (flags, propagation and
  * tmpcopyup), by index; NULL past the last. For `kakoi features`. */
 const char *kk_mount_option_name(size_t i);

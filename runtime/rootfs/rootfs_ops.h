@@ -115,14 +115,18 @@ struct kk_mount_opts {
 	size_t n_propagation;
 	bool bind;
 	bool copyup; /* "tmpcopyup": the tmpfs starts with a copy of what it covers */
+	/* "idmap"/"ridmap", or mounts[].uidMappings: the bind is a detached
+	 * idmapped tree the runtime made (container/idmap_mounts.c), attached
+	 * with move_mount; ridmap idmaps the mounts under it too. */
+	bool idmap, idmap_recursive;
 	/* The recursive words ("rro", "rnosuid", ...): MOUNT_ATTR_* for
 	 * mount_setattr(AT_RECURSIVE), applied last. */
 	uint64_t attr_set, attr_clr;
 	char data[KK_MOUNT_DATA_MAX]; /* options the table does not know, comma-joined */
 };
 
-/* Turns mounts[index] into flags and data; refuses what runc refuses, what
- * kakoi does not do yet (idmap) and "tmpcopyup" on anything but a tmpfs. */
+/* Turns mounts[index] into flags and data; refuses what runc refuses,
+ * "tmpcopyup" on anything but a tmpfs and idmap on anything but a bind. */
 int kk_rootfs_mount_opts(const struct kk_mount *m, size_t index, struct kk_mount_opts *opts,
 			 struct kk_error *err);
 

@@ -21,6 +21,17 @@ static int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
 	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
 }
 
+static int sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+	return (int)syscall(SYS_open_tree, dirfd, path, flags);
+}
+
+static int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path,
+			  unsigned int flags)
+{
+	return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags);
+}
+
 static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	return openat(dirfd, path, flags, mode);
@@ -41,11 +52,18 @@ static int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned i
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
 }
 
+static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, size);
+}
+
 const struct kk_sys kk_sys_linux = {
 	.mount = mount,
 	.umount2 = umount2,
 	.pivot_root = sys_pivot_root,
 	.mount_setattr = sys_mount_setattr,
+	.open_tree = sys_open_tree,
+	.move_mount = sys_move_mount,
 	.openat = sys_openat,
 	.openat2 = sys_openat2,
 	.mkdirat = mkdirat,
@@ -70,6 +88,7 @@ const struct kk_sys kk_sys_linux = {
 	.bind = bind,
 	.listen = listen,
 	.connect = connect,
+	.bpf = sys_bpf,
 };
 
 static const struct kk_sys *current = &kk_sys_linux;

@@ -25,6 +25,7 @@ extern "C" {
 
 struct clone_args;
 struct mount_attr;
+union bpf_attr;
 
 struct kk_sys {
 	/* mounts */
@@ -34,6 +35,10 @@ struct kk_sys {
 	int (*pivot_root)(const char *new_root, const char *put_old);
 	int (*mount_setattr)(int dirfd, const char *path, unsigned int flags,
 			     struct mount_attr *attr, size_t size);
+	/* a detached copy of a mount tree (idmapped mounts), and attaching it */
+	int (*open_tree)(int dirfd, const char *path, unsigned int flags);
+	int (*move_mount)(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path,
+			  unsigned int flags);
 	/* files and directories */
 	int (*openat)(int dirfd, const char *path, int flags, mode_t mode);
 	int (*openat2)(int dirfd, const char *path, struct open_how *how, size_t size);
@@ -61,6 +66,10 @@ struct kk_sys {
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
 	int (*listen)(int fd, int backlog);
 	int (*connect)(int fd, const struct sockaddr *addr, socklen_t len);
+	/* bpf(2), every command: loading and attaching a cgroup device
+	 * program change the host, and the queries around them go through the
+	 * same entry so a test can stand in for the whole kernel side. */
+	int (*bpf)(int cmd, union bpf_attr *attr, unsigned int size);
 };
 
 /* The table in effect (never NULL). */

@@ -173,7 +173,7 @@ TEST(Remove, NeverTakesAPreexistingParent)
 
 	ASSERT_EQ(cgtest::PlanFor(t.root(), "/pre/x", nullptr, &cg, &plan), "");
 	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
-	EXPECT_EQ(undo.n, 1u); // only x was made
+	EXPECT_EQ(undo.n, 2u); // only x was made, and its device program attached
 	kk_undo_forget(&undo);
 	ASSERT_EQ(kk_cgroup_remove(cg.cg, &err), 0) << err.msg;
 	EXPECT_EQ(fakecg::snapshot(), before);

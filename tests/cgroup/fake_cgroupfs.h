@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "runtime/sys/sys.h"
+#include "tests/cgroup/fake_bpf.h"
 
 namespace fakecg
 {
@@ -145,6 +146,7 @@ inline const struct kk_sys *table()
 	t.mkdirat = fake_mkdirat;
 	t.unlinkat = fake_unlinkat;
 	t.write = fake_write;
+	t.bpf = fakebpf::bpf; // device programs on the cgroup2 directories
 	return &t;
 }
 
@@ -207,6 +209,7 @@ class Tree
 		char tmpl[] = "/tmp/kk-cgroup-test-XXXXXX";
 		State &s = state();
 		s = State();
+		fakebpf::reset();
 		s.root = mkdtemp(tmpl);
 		if (layout == Layout::V2) {
 			make_hier(s.root, {"cgroup.controllers", v2_controllers + "\n",

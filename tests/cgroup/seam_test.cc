@@ -1,5 +1,6 @@
-// Fault injection through the syscall seam: whichever mkdirat or write
-// fails, running the undo stack leaves the fake tree exactly as before.
+// Fault injection through the syscall seam: whichever mkdirat, write or
+// bpf fails, running the undo stack leaves the fake tree exactly as before
+// and no device program attached.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -34,7 +35,7 @@ struct Resources {
 	}
 };
 
-enum class Fail { MKDIR, WRITE };
+enum class Fail { MKDIR, WRITE, BPF };
 
 // Fails the nth call (1-based); returns whether the apply still succeeded.
 bool RunFailingAt(Layout layout, Fail which, int nth)
@@ -52,11 +53,15 @@ bool RunFailingAt(Layout layout, Fail which, int nth)
 	EXPECT_EQ(cgtest::PlanFor(t.root(), nullptr, &r.res, &cg, &plan), "");
 	if (which == Fail::MKDIR)
 		fakecg::state().fail_mkdir_at = nth;
-	else
+	else if (which == Fail::WRITE)
 		fakecg::state().fail_write_at = nth;
+	else
+		fakebpf::state().fail_at = nth;
 	std::string e = cgtest::Apply(plan.plan, cg.cg, 1, &undo);
 	fakecg::state().fail_mkdir_at = fakecg::state().fail_write_at = 0;
+	fakebpf::state().fail_at = 0;
 	EXPECT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_EQ(fakebpf::attached(), 0u) << "failing call " << nth;
 	if (!e.empty()) {
 		EXPECT_NE(e.find("Input/output error"), std::string::npos) << e;
 		// Controllers turned on and off again leave "-x" behind in the
@@ -102,6 +107,14 @@ TEST(Seam, HybridMkdir)
 TEST(Seam, HybridWrite)
 {
 	EveryCallFails(Layout::HYBRID, Fail::WRITE);
+}
+TEST(Seam, V2Bpf)
+{
+	EveryCallFails(Layout::V2, Fail::BPF);
+}
+TEST(Seam, HybridBpf)
+{
+	EveryCallFails(Layout::HYBRID, Fail::BPF);
 }
 
 // A concurrent delete removed the shared /kakoi parent between our mkdir of

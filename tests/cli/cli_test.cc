@@ -84,7 +84,15 @@ TEST(Cli, VersionNamesSpecAndLibraries)
 {
 	Result r = Kakoi({"--version"});
 	EXPECT_EQ(r.exit_code, 0);
-	EXPECT_NE(r.out.find("kakoi version "), std::string::npos);
+	EXPECT_EQ(r.out.rfind("kakoi version ", 0), 0u) << r.out;
+	// The commit from Bazel's workspace status (//runtime:kakoi is stamped).
+	size_t at = r.out.find("\ncommit: ");
+	ASSERT_NE(at, std::string::npos) << r.out;
+	std::string commit = r.out.substr(at + 9, r.out.find('\n', at + 1) - at - 9);
+	EXPECT_TRUE(commit == "unknown" ||
+		    (commit.size() == 40 &&
+		     commit.find_first_not_of("0123456789abcdef") == std::string::npos))
+		<< commit;
 	EXPECT_NE(r.out.find("\nspec: 1.3.0\n"), std::string::npos) << r.out;
 	EXPECT_NE(r.out.find("\nlibseccomp: 2."), std::string::npos) << r.out;
 	EXPECT_NE(r.out.find("\nlibcap: 2."), std::string::npos) << r.out;
@@ -167,7 +175,7 @@ TEST(Cli, ValidateErrors)
 	Result both = Kakoi({"validate", "--bundle", "/x", "/y"});
 	EXPECT_EQ(both.exit_code, 1);
 	EXPECT_EQ(both.err, "kakoi: validate: give either --bundle or one FILE; usage: kakoi "
-			    "validate [--strict] [--bundle DIR | FILE]\n");
+			    "validate [--strict] [--bundle DIR] [FILE]\n");
 }
 
 // Errors quote untrusted config text; control characters must not reach the

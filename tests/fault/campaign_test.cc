@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -102,7 +103,13 @@ class FaultCampaign : public IntegrationTest
 		std::vector<std::string> full{"--root", root_};
 		full.insert(full.end(), args.begin(), args.end());
 		Shot s;
-		s.result = RunCommand(RunfilePath("runtime/kakoi_fault"), full);
+		if (as_user_.empty()) {
+			s.result = RunCommand(RunfilePath("runtime/kakoi_fault"), full);
+		} else {
+			std::vector<std::string> line = as_user_;
+			line.insert(line.end(), full.begin(), full.end());
+			s.result = RunCommand("/usr/bin/setpriv", line);
+		}
 		unsetenv("KAKOI_FAULT_AT");
 		unsetenv("KAKOI_FAULT_REPORT");
 		unsetenv("KAKOI_FAULT_SCOPE");
@@ -298,7 +305,37 @@ class FaultCampaign : public IntegrationTest
 			});
 	}
 
+	// Makes the next runs of the fault binary those of nobody (65534), on
+	// a `spec --rootless` config mapping root to it: the binary is copied
+	// out of /root's runfiles, the state root and work dir become its.
+	bool BecomeRootless()
+	{
+		std::string bin = HostTempDir("fault-bin");
+		std::string fault = bin + "/kakoi_fault";
+		WriteFile(fault, ReadFile(RunfilePath("runtime/kakoi_fault")));
+		if (chmod(bin.c_str(), 0755) < 0 || chmod(fault.c_str(), 0755) < 0 ||
+		    chown(root_.c_str(), 65534, 65534) < 0 ||
+		    chown(work_.c_str(), 65534, 65534) < 0 ||
+		    unlink((bundle_ + "/config.json").c_str()) < 0)
+			return false;
+		RunOptions in_bundle;
+		in_bundle.cwd = bundle_;
+		if (Kakoi({"spec", "--rootless"}, in_bundle).exit_code != 0)
+			return false;
+		config_ = Config::Load(bundle_ + "/config.json");
+		if (config_ == nullptr)
+			return false;
+		const std::string map = R"([{"containerID":0,"hostID":65534,"size":1}])";
+		config_->Set("linux.uidMappings", map);
+		config_->Set("linux.gidMappings", map);
+		config_->SetTerminal(false);
+		config_->AddEnv(marker_);
+		as_user_ = {"--reuid=65534", "--regid=65534", "--clear-groups", fault};
+		return true;
+	}
+
 	std::string work_, report_, pid_file_;
+	std::vector<std::string> as_user_; // setpriv's arguments, or empty: as root
 	std::unique_ptr<Process> sleeper_;
 	pid_t sleeper_pid_ = 0;
 };
@@ -314,6 +351,15 @@ TEST_F(FaultCampaign, CreateWithoutAMountNamespace)
 {
 	config_->RemoveNamespace("mount");
 	CreateCampaign("create (no mount namespace)");
+}
+
+// Rootless (issue 13): nobody creates without a cgroup, writes its own id
+// maps (setgroups first) and keeps its state in a root of its own; every
+// failed create takes all of it away.
+TEST_F(FaultCampaign, CreateRootless)
+{
+	ASSERT_TRUE(BecomeRootless());
+	CreateCampaign("create (rootless)");
 }
 
 // Before the container's process ran, a failed run leaves nothing; after it

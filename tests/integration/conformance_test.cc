@@ -161,6 +161,21 @@ TEST_F(Conformance, NullFieldsEmptyPidsAndAHookWithAnEmptyEnvRun)
 	EXPECT_TRUE(Contains(ReadFile(out + "/none"), "PATH=")) << "no env inherits";
 }
 
+// config.md: `linux` is OPTIONAL. Without it no namespace is listed, so
+// each is kakoi's (the host's here), and the cgroup is the default
+// /kakoi/<id> (this test's own ID), gone after the run.
+TEST_F(Conformance, WithoutALinuxSectionTheContainerRunsInKakoisNamespaces)
+{
+	config_->Remove("linux");
+	config_->Remove("hostname");
+	char host_pid_ns[64] = {};
+	ASSERT_GT(readlink("/proc/self/ns/pid", host_pid_ns, sizeof(host_pid_ns) - 1), 0);
+	Result r = RunContainer({"/bin/readlink", "/proc/self/ns/pid"});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	EXPECT_EQ(r.out, std::string(host_pid_ns) + "\n") << r;
+	EXPECT_FALSE(Exists("/sys/fs/cgroup/pids/kakoi/" + id_));
+}
+
 // config.md: a relative destination "MUST be interpreted as relative to
 // "/""; runc warns that it is deprecated and mounts it.
 TEST_F(Conformance, ARelativeMountDestinationIsTakenFromTheRoot)

@@ -277,6 +277,42 @@ INSTANTIATE_TEST_SUITE_P(StandardAndStrict, SixKinds, ::testing::Bool(),
 				 return std::string(info.param ? "strict" : "standard");
 			 });
 
+// A pid namespace joined by path (a pod's, shareProcessNamespace) and a new
+// time namespace apply to children only, so the runtime enters them before
+// it clones the init; the prestart and createRuntime hooks it forks after
+// the clone still run in the runtime namespace (runtime.md), not in the
+// container's, where its processes could see and signal them.
+TEST_F(Hooks, RuntimeHooksStayInTheRuntimesPidAndTimeNamespaces)
+{
+	std::string owner = ExtraId("owner");
+	auto sleeper = RunSleeper(owner);
+	ASSERT_TRUE(sleeper);
+	State st = GetState(owner);
+	ASSERT_GT(st.pid, 0) << st.result;
+	std::string owner_proc = "/proc/" + std::to_string(st.pid);
+	config_->SetCgroupsPath(cgroups_path_); // RunSleeper left the owner's
+	config_->AddNamespace("pid", owner_proc + "/ns/pid");
+	config_->AddNamespace("time");
+	std::string record = Script("ns.sh", "echo \"$2 $(readlink /proc/self/ns/pid) "
+					     "$(readlink /proc/self/ns/time)\" >> \"$1/ns.log\"\n");
+	for (const char *kind : {"prestart", "createRuntime"})
+		AddHook(kind, record, {log_, kind});
+	config_->SetArgs({"/probe", "sleep", "100"});
+	Result r;
+	auto create = CreateH(&r);
+	ASSERT_EQ(r.exit_code, 0) << r;
+	std::string runtime = NsLink("/proc/self", "pid") + " " + NsLink("/proc/self", "time");
+	EXPECT_EQ(SplitLines(Log("ns.log")),
+		  (std::vector<std::string>{"prestart " + runtime, "createRuntime " + runtime}));
+	// The init is where the config puts it.
+	std::string init_proc = "/proc/" + std::to_string(GetState(id_).pid);
+	EXPECT_EQ(NsLink(init_proc, "pid"), NsLink(owner_proc, "pid"));
+	EXPECT_NE(NsLink(init_proc, "time"), NsLink("/proc/self", "time"));
+	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	EXPECT_EQ(Kakoi({"delete", "--force", owner}).exit_code, 0);
+	ExpectNothingLeftBehind(id_);
+}
+
 // A hook sees exactly its env, and no fd kakoi had open but its own stdio.
 TEST_F(Hooks, AHookGetsOnlyItsEnvAndNoInheritedFds)
 {

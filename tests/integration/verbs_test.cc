@@ -72,7 +72,8 @@ TEST_F(Verbs, FeaturesPrintsTheCompleteStructure)
 	for (const char *o :
 	     {"ro", "rw", "nosuid", "nodev", "noexec", "bind", "rbind", "rprivate", "relatime"})
 		EXPECT_TRUE(Has(mounts, o)) << o;
-	EXPECT_FALSE(Has(mounts, "idmap")) << "kakoi refuses idmap";
+	EXPECT_TRUE(Has(mounts, "idmap"));
+	EXPECT_TRUE(Has(mounts, "ridmap"));
 	auto ns = Strings(At(doc.get(), {"linux", "namespaces"}));
 	EXPECT_EQ(ns.size(), 8u);
 	for (const char *n : {"pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"})
@@ -98,7 +99,9 @@ TEST_F(Verbs, FeaturesPrintsTheCompleteStructure)
 		EXPECT_TRUE(Has(known, f)) << f;
 	for (const char *k : {"apparmor", "selinux", "intelRdt"})
 		EXPECT_NE(At(doc.get(), {"linux", k, "enabled"}), nullptr) << k;
-	EXPECT_NE(At(doc.get(), {"linux", "mountExtensions", "idmap", "enabled"}), nullptr);
+	json_object *idmap = At(doc.get(), {"linux", "mountExtensions", "idmap", "enabled"});
+	ASSERT_NE(idmap, nullptr);
+	EXPECT_TRUE(json_object_get_boolean(idmap)) << "idmapped mounts (issue 13)";
 	json_object *ann = At(doc.get(), {"annotations"});
 	EXPECT_FALSE(JsonString(ann, "io.github.kakoi.version").empty());
 	std::string scv = JsonString(ann, "io.github.seccomp.libseccomp.version");

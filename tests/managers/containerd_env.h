@@ -76,6 +76,10 @@ class ContainerdTest : public ::testing::Test
 	// trailers ("grpc-status: 0" on success, grpc-message otherwise).
 	static kk_it::Result UpdateResources(const std::string &name,
 					     const std::string &resources_json);
+	// The CRI plugin's RuntimeService/Status, verbose, over gRPC with
+	// curl: headers and trailers in out, the StatusResponse (its config
+	// JSON inside) in *body.
+	static kk_it::Result CriStatus(std::string *body);
 	// Kills (SIGKILL), deletes the task and the container.
 	static void Remove(const std::string &name);
 

@@ -49,6 +49,23 @@ bool HasCap(unsigned long long mask, int cap)
 	return (mask >> cap) & 1;
 }
 
+// ---- the CRI plugin, configured as docs/managers.md says ---------------
+
+// The daemon's config.toml carries the doc's snippet: the CRI plugin has a
+// runtime "kakoi" (the handler a RuntimeClass names) on the runc v2 shim
+// with kakoi as its binary.
+TEST_F(ContainerdTest, CriPluginHasTheRuntimeOfTheDocs)
+{
+	std::string body;
+	Result r = CriStatus(&body);
+	EXPECT_NE(r.out.find("grpc-status: 0"), std::string::npos) << r;
+	EXPECT_NE(body.find("\"kakoi\":{\"runtimeType\":\"io.containerd.runc.v2\""),
+		  std::string::npos)
+		<< body;
+	EXPECT_NE(body.find("\"BinaryName\":\"" + kakoi_ + "\""), std::string::npos) << body;
+	EXPECT_NE(body.find("\"SystemdCgroup\":false"), std::string::npos) << body;
+}
+
 // ---- run, exit codes, stdio -------------------------------------------
 
 TEST_F(ContainerdTest, RunEchoAndRemove)

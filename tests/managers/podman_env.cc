@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "tests/managers/podman_env.h"
+#include "tests/parser/fixture.h"
 #include "tests/scope/scope.h"
 
 namespace kk_pm
@@ -25,15 +26,37 @@ const char kImage[] = "localhost/kakoi-test:latest";
 static const char kPodman[] = "/usr/bin/podman";
 static const char kCgroupRoot[] = "/sys/fs/cgroup";
 
-// No CAP_SYS_RESOURCE on this VM: Podman's default RLIMIT_NOFILE/NPROC of
-// 1048576 cannot be granted by any runtime, so ask for what can.
-static const char kContainersConf[] =
+// The suite's own settings, added to the operator's containers.conf: no
+// CAP_SYS_RESOURCE on this VM, so Podman's default RLIMIT_NOFILE/NPROC of
+// 1048576 cannot be granted by any runtime (ask for what can); events in a
+// file; image copies in T/tmp.
+static const char kContainersSettings[] =
 	"[containers]\n"
-	"default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
-	"[engine]\n"
-	"cgroup_manager = \"cgroupfs\"\n"
-	"events_logger = \"file\"\n"
-	"image_copy_tmp_dir = \"%TMP%\"\n";
+	"default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n";
+static const char kEngineSettings[] = "events_logger = \"file\"\n"
+				      "image_copy_tmp_dir = \"%TMP%\"\n";
+
+static void Replace(std::string *text, const std::string &what, const std::string &with)
+{
+	size_t at = text->find(what);
+	EXPECT_NE(at, std::string::npos) << "no " << what << " in:\n" << *text;
+	if (at != std::string::npos)
+		text->replace(at, what.size(), with);
+}
+
+// containers.conf as docs/managers.md tells an operator to write it
+// (docs/examples/managers/containers.conf: kakoi the default runtime, by
+// name), with the suite's wrapper for /usr/sbin/kakoi and its own settings
+// added. Podman finds the runtime through it, not through --runtime.
+static std::string ContainersConf(const std::string &dir, const std::string &runtime)
+{
+	std::string conf = kk_it::ReadFile(RunfilePath("docs/examples/managers/containers.conf"));
+	std::string engine = kEngineSettings;
+	Replace(&engine, "%TMP%", dir + "/tmp");
+	Replace(&conf, "\"/usr/sbin/kakoi\"", "\"" + runtime + "\"");
+	Replace(&conf, "[engine]\n", "[engine]\n" + engine);
+	return kContainersSettings + conf;
+}
 
 std::string PodmanTest::dir_, PodmanTest::runtime_;
 std::set<std::string> PodmanTest::ids_seen_;
@@ -93,9 +116,9 @@ static std::vector<std::string> InRunCgroup(std::vector<std::string> args)
 
 std::vector<std::string> PodmanTest::FullArgs(const std::vector<std::string> &args)
 {
-	std::vector<std::string> full = {
-		"--root", dir_ + "/storage", "--runroot",   dir_ + "/run", "--storage-driver",
-		"vfs",	  "--tmpdir",	     dir_ + "/tmp", "--runtime",   runtime_};
+	std::vector<std::string> full = {"--root",	dir_ + "/storage",  "--runroot",
+					 dir_ + "/run", "--storage-driver", "vfs",
+					 "--tmpdir",	dir_ + "/tmp"};
 	std::vector<std::string> own = InRunCgroup(args);
 	full.insert(full.end(), own.begin(), own.end());
 	return full;
@@ -147,12 +170,10 @@ void PodmanTest::SetUpTestSuite()
 	dir_ = tmpl;
 	chmod(dir_.c_str(), 0755);
 	mkdir((dir_ + "/tmp").c_str(), 0700);
-	std::string conf = kContainersConf;
-	conf.replace(conf.find("%TMP%"), 5, dir_ + "/tmp");
-	kk_it::WriteFile(dir_ + "/containers.conf", conf);
+	runtime_ = MakeRuntime(dir_, KakoiRoot());
+	kk_it::WriteFile(dir_ + "/containers.conf", ContainersConf(dir_, runtime_));
 	setenv("CONTAINERS_CONF", (dir_ + "/containers.conf").c_str(), 1);
 	setenv("TMPDIR", (dir_ + "/tmp").c_str(), 1);
-	runtime_ = MakeRuntime(dir_, KakoiRoot());
 	std::string why;
 	if (!BuildImage(&why))
 		setup_failure = why;
@@ -345,8 +366,10 @@ std::vector<std::string> PodmanTest::LeftBehind(const std::set<std::string> &ids
 	// ids are Podman's, so kakoi's state for them is named the same.
 	std::vector<std::string> left;
 	(void)ids;
+	// A dot entry is kakoi's own cache (.seccomp), never a container's.
 	for (const auto &e : ListDir(KakoiRoot()))
-		left.push_back("kakoi state " + KakoiRoot() + "/" + e);
+		if (e[0] != '.')
+			left.push_back("kakoi state " + KakoiRoot() + "/" + e);
 	for (const auto &h : ListDir(kCgroupRoot))
 		for (const auto &e : ListDir(ParentIn(h)))
 			if (IsDir(ParentIn(h) + "/" + e) && e != "conmon")

@@ -4,9 +4,10 @@
 // `podman` runner; and the check that nothing was left on the host.
 //
 // Podman runs as `podman --root T/storage --runroot T/run --storage-driver vfs
-// --tmpdir T/tmp --runtime T/kakoi`, with cwd T (conmon writes files into its
-// cwd), CONTAINERS_CONF=T/containers.conf (cgroupfs, file events, ulimits this
-// VM can grant: no CAP_SYS_RESOURCE here, image copies in T/tmp) and
+// --tmpdir T/tmp`, with cwd T (conmon writes files into its cwd),
+// CONTAINERS_CONF=T/containers.conf (docs/managers.md's snippet, kakoi the
+// default runtime by name at T/kakoi; plus file events, ulimits this VM can
+// grant: no CAP_SYS_RESOURCE here, image copies in T/tmp) and
 // `--network none` unless a test says otherwise. Every container and pod gets
 // `--cgroup-parent /kakoi-test-<pid>`, and T/kakoi is a wrapper that runs the
 // built binary with `--root T/kakoi-state`: nothing of the suite lands in

@@ -53,6 +53,8 @@ TEST_F(PodmanTest, RunAndRm)
 	EXPECT_EQ(r.out, "hello\n");
 	std::string id = ContainerId(name);
 	EXPECT_EQ(Inspect(name, "{{.State.Status}} {{.State.ExitCode}}"), "exited 0");
+	// The runtime docs/managers.md's containers.conf names: no --runtime flag.
+	EXPECT_EQ(Inspect(name, "{{.OCIRuntime}}"), "kakoi");
 	// Podman deletes the runtime's container once it has exited.
 	EXPECT_EQ(KakoiStatus(id), "");
 	Result rm = Podman({"rm", name});

@@ -258,12 +258,24 @@ TEST(Syscalls, NamesHaveAtLeastOneEntry)
 		  "config.json: linux.seccomp.syscalls[0].names: must have at least one entry");
 }
 
-TEST(Syscalls, NamesAreNotEmpty)
+// runc and crun skip a name libseccomp does not know, "" too: a warning.
+TEST(Syscalls, AnEmptyNameIsWarnedAboutAndSkipped)
 {
 	EXPECT_EQ(SeccompError(R"("defaultAction":"SCMP_ACT_ALLOW",
 		"syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO"},
 			    {"names":["write",""],"action":"SCMP_ACT_ERRNO"}])"),
-		  "config.json: linux.seccomp.syscalls[1].names[1]: must not be empty");
+		  "");
+	std::string error;
+	kktest::Spec spec = kktest::ParseSpec(
+		R"({"ociVersion":"1.3.0","root":{"path":"r"},"linux":{"seccomp":{)"
+		R"("defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["write",""],)"
+		R"("action":"SCMP_ACT_ERRNO"}]}}})",
+		&error);
+	ASSERT_TRUE(spec) << error;
+	ASSERT_EQ(spec->warnings.n, 1u);
+	EXPECT_STREQ(
+		spec->warnings.v[0],
+		"config.json: linux.seccomp.syscalls[0].names[1]: an empty syscall name, ignored");
 }
 
 TEST(Syscalls, ErrnoRetOnlyWithErrnoOrTrace)

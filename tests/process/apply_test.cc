@@ -310,7 +310,8 @@ TEST(ProcessApply, SeccompErrnoRulesAndArguments)
 	ASSERT_FALSE(dir.empty());
 	std::string file = dir + "/f";
 	ChildResult r = Apply(
-		Config(R"("cwd":"/","args":["sh"])", kSeccompRules), {"seccomp"}, [&](int report) {
+		Config(R"("cwd":"/","args":["sh"])", kSeccompRules), {"seccomp-compile", "seccomp"},
+		[&](int report) {
 			std::ostringstream o;
 			char buf[64];
 			o << Errno(mkdir((dir + "/d").c_str(), 0755)) << " ";
@@ -413,7 +414,7 @@ TEST_F(SeccompNotify, AgentGetsFdAndStateAndAnswers)
 	if (pid == 0) {
 		kk_error e = {};
 		alarm(10);
-		if (kkproc::RunOps(p.plan, {"seccomp"}, &ctx, &e) < 0)
+		if (kkproc::RunOps(p.plan, {"seccomp-compile", "seccomp"}, &ctx, &e) < 0)
 			_exit(kOpFailed);
 		_exit(mkdir((dir + "/d").c_str(), 0755) < 0 && errno == 54 ? 0 : 1);
 	}
@@ -535,7 +536,8 @@ TEST(ProcessApply, WholePhaseEndsInExec)
 		kk_error e = {};
 		ctx.spec = spec.get();
 		ctx.no_new_keyring = true;
-		if (kk_plan_run(&p.plan, KK_PHASE_INIT_CREATED, &ctx, &e) < 0 ||
+		if (kk_plan_run(&p.plan, KK_PHASE_HOST_PREPARE, &ctx, &e) < 0 ||
+		    kk_plan_run(&p.plan, KK_PHASE_INIT_CREATED, &ctx, &e) < 0 ||
 		    kk_plan_run(&p.plan, KK_PHASE_INIT_PROCESS, &ctx, &e) < 0)
 			Report(report, e.msg);
 		return kOpFailed;

@@ -218,7 +218,7 @@ TEST(ProcessPlan, ListenerConnectFailureNamesThePath)
 	int r = kk_plan_run(&p.plan, KK_PHASE_HOST_PREPARE, &ctx, &err);
 	kk_sys_set(old);
 	EXPECT_EQ(r, -1);
-	EXPECT_STREQ(err.msg, "host-prepare step 13 seccomp-listener: connect to seccomp listener "
+	EXPECT_STREQ(err.msg, "host-prepare step 14 seccomp-listener: connect to seccomp listener "
 			      "/run/agent.sock: linux.seccomp.listenerPath: connect "
 			      "/run/agent.sock: Connection refused");
 	EXPECT_EQ(undo.n, 0u);
@@ -236,7 +236,8 @@ TEST(ProcessPlan, NotifyAddsListenerConnection)
 
 	ASSERT_TRUE(spec);
 	ASSERT_EQ(kk_plan_process(&p.plan, spec.get(), &err), 0) << err.msg;
-	EXPECT_EQ(OpNames(p.plan, KK_PHASE_HOST_PREPARE), (Names{"seccomp-listener"}));
+	EXPECT_EQ(OpNames(p.plan, KK_PHASE_HOST_PREPARE),
+		  (Names{"seccomp-compile", "seccomp-listener"}));
 	EXPECT_EQ(Describe(p.plan, "seccomp-listener"),
 		  "connect to seccomp listener /run/agent.sock");
 	EXPECT_EQ(Describe(p.plan, "seccomp"),
