@@ -63,11 +63,16 @@ OUT=$(cd "$OUT" && pwd)
 BUILD=${KAKOI_BUILD_DIR:-$OUT/.kakoi-build}
 cd "$ROOT"
 
-# Compiles one source (relative to ROOT) to $BUILD/obj/<path>.o.
+# Compiles one source (relative to ROOT) to $BUILD/obj/<path>.o: C, or
+# the one C++ file of the library, runtime/build_info.cc (Bazel's
+# linkstamp; built here without a commit, it says "unknown").
 compile() {
-	local obj="$BUILD/obj/${1%.c}.o"
+	local obj="$BUILD/obj/${1%.*}.o"
 	mkdir -p "${obj%/*}"
-	"$CC" "${COMMON[@]}" "${USER_CFLAGS[@]}" -c "$1" -o "$obj"
+	case "$1" in
+	*.cc) "$CXX" -I"$ROOT" "${USER_CXXFLAGS[@]}" -c "$1" -o "$obj" ;;
+	*) "$CC" "${COMMON[@]}" "${USER_CFLAGS[@]}" -c "$1" -o "$obj" ;;
+	esac
 }
 
 # Compiles the arguments, JOBS at a time; fails if any compile failed.
@@ -90,7 +95,7 @@ compile_all() {
 objects_of() {
 	local src
 	for src in "$@"; do
-		echo "$BUILD/obj/${src%.c}.o"
+		echo "$BUILD/obj/${src%.*}.o"
 	done
 }
 
@@ -104,6 +109,7 @@ write_dicts() {
 }
 
 mapfile -t LIB_SRCS < <(for d in "${LIB_DIRS[@]}"; do ls "$d"/*.c; done)
+LIB_SRCS+=(runtime/build_info.cc)
 TARGET_SRCS=()
 for t in "${TARGETS[@]}"; do
 	read -r -a srcs <<<"$(fuzz_sources_of "$t")"
