@@ -146,10 +146,22 @@ plan_campaign() {
 }
 
 # Runs one target for SLICE seconds in fork mode: a finding does not end
-# the run, and every crashing input is kept.
+# the run, and every crashing input is kept. Run in a subshell of its own,
+# it then writes the CPU seconds libFuzzer and its workers used (the
+# children's user + system time of `times`: libFuzzer waits for each
+# worker) to <target>/cpu. Measured, not SLICE x WORKERS: a campaign that
+# shares the machine, or runs under nice, gets less than its wall time.
 campaign_target() {
+	local rc
 	fuzz_target "$@" -fork="$WORKERS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 		-max_total_time="$SLICE"
+	rc=$?
+	# `times` itself, not in a pipeline: a pipeline's subshell has no children.
+	times >"$WORK/$1/times"
+	tail -1 "$WORK/$1/times" | awk '{ s = 0
+		for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] }
+		printf "%.0f\n", s }' >"$WORK/$1/cpu"
+	return "$rc"
 }
 
 # Merges what the campaign found into fuzz/corpus/<target>/campaign/:
@@ -184,7 +196,7 @@ report_row() {
 	local t=$1 new=$2 log="$WORK/$1/fuzz.log" last found cpu
 	last=$(grep -aE '^#[0-9]+: cov: ' "$log" | tail -1)
 	found=$(find "$WORK/$t/artifacts" -type f | wc -l)
-	cpu=$(awk -v s="$SLICE" -v w="$WORKERS" 'BEGIN { printf "%.1f", s * w / 60 }')
+	cpu=$(awk '{ printf "%.1f", $1 / 60 }' "$WORK/$t/cpu" 2>/dev/null)
 	if [[ -z "$last" ]]; then
 		printf '| %s | %s | - | - | - | - | - | %s | %s (no stats: %s) |\n' "$t" "$cpu" \
 			"$new" "$found" "$(failure_reason "$log" "?")"
