@@ -136,7 +136,8 @@ write_dicts
 for t in "${TARGETS[@]}"; do
 	read -r -a srcs <<<"$(fuzz_sources_of "$t")"
 	mapfile -t objs < <(objects_of "${srcs[@]}")
-	"$CXX" "${USER_CXXFLAGS[@]}" "${objs[@]}" "$BUILD/libharness.a" \
+	mapfile -t ldflags < <(fuzz_ldflags_of "$t")
+	"$CXX" "${USER_CXXFLAGS[@]}" "${ldflags[@]}" "${objs[@]}" "$BUILD/libharness.a" \
 		"$BUILD/libkakoi.a" "${LIBS[@]}" "${ENGINE[@]}" -o "$OUT/${t}_fuzz"
 	dict=$(fuzz_dict_of "$t")
 	if [[ -n "$dict" ]]; then

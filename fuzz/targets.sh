@@ -7,7 +7,7 @@
 
 # Short names: the binary is <name>_fuzz.
 # shellcheck disable=SC2034 # used by the scripts that source this
-FUZZ_TARGETS=(config config_structured loader process resources state image policy plan record cli devices_bpf)
+FUZZ_TARGETS=(config config_structured loader process resources state image policy plan record cli devices_bpf alloc)
 
 # The corpus directory of a target, from the repository root: its own,
 # but config_structured (config's target with another mutator) and loader
@@ -37,5 +37,20 @@ fuzz_sources_of() {
 	case "${1%_fuzz}" in
 	config_structured) echo fuzz/config_fuzz.c fuzz/json_mutator.c ;;
 	*) echo "fuzz/${1%_fuzz}_fuzz.c" ;;
+	esac
+}
+
+# A target's own link flags: alloc routes the parser's allocations through
+# its failing stand-ins (fuzz/BUILD's ALLOC_WRAPS says the same for Bazel).
+fuzz_ldflags_of() {
+	local f
+	case "${1%_fuzz}" in
+	alloc)
+		for f in malloc calloc realloc strdup mmap mprotect json_tokener_new_ex \
+			json_object_new_object json_object_new_string json_object_new_int64 \
+			json_object_object_add json_object_to_json_string_ext; do
+			echo "-Wl,--wrap=$f"
+		done
+		;;
 	esac
 }
