@@ -53,10 +53,10 @@ HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c)
 # newer compiler's new warning must not break another team's CI, and the
 # caller's CFLAGS choose optimization and instrumentation.
 COMMON=(-std=gnu11 -Wall -Wextra -I"$ROOT" -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-LIBS=(-ljson-c -lseccomp -lcap -lcrypto)
+LIBS=(-ljson-c -lseccomp -lcap -lcrypto -lsystemd)
 if [[ -n "${JSONC_PREFIX:-}" ]]; then
 	COMMON+=(-isystem "$JSONC_PREFIX/include")
-	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap -lcrypto)
+	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap -lcrypto -lsystemd)
 fi
 
 if (($# > 0)); then
