@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/integration/harness.h"
+#include "tests/parser/fixture.h"
 
 namespace kk_it
 {
@@ -85,6 +86,7 @@ class Systemd : public IntegrationTest
 			  "[Unit]\nDescription=kakoi integration test\nRequires=sysinit.target\n"
 			  "After=sysinit.target\n");
 		WriteFile(sdroot_ + "/kakoi", "");
+		WriteFile(sdroot_ + "/kakoi_fault", "");
 	}
 
 	void ConfigureSystemd()
@@ -105,6 +107,8 @@ class Systemd : public IntegrationTest
 		c.AddMount("/run", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=755"});
 		c.AddMount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777"});
 		c.AddMount("/kakoi", "bind", KakoiBinary(), {"bind", "ro"});
+		c.AddMount("/kakoi_fault", "bind", RunfilePath("runtime/kakoi_fault"),
+			   {"bind", "ro"});
 		c.Remove("linux.seccomp");
 		c.Set("linux.maskedPaths", "[]");
 		c.Set("linux.readonlyPaths", "[]");
@@ -159,6 +163,14 @@ class Systemd : public IntegrationTest
 		std::vector<std::string> a = {"/kakoi", "--systemd-cgroup", "--root", "/run/kk"};
 		a.insert(a.end(), args.begin(), args.end());
 		return In(a);
+	}
+
+	// The kakoi scopes systemd knows, in any state ("" when none).
+	std::string KakoiScopes()
+	{
+		return In({"systemctl", "list-units", "--all", "--no-legend", "--plain",
+			   "kakoi-*.scope"})
+			.out;
 	}
 
 	std::string Show(const std::string &unit, const std::string &props)
@@ -257,6 +269,45 @@ TEST_F(Systemd, FailuresLeaveNoUnitAndNeverStopAnothers)
 	EXPECT_EQ(Inner({"state", "c2"}).exit_code, 1);
 	Result del = Inner({"delete", "--force", "c1"});
 	EXPECT_EQ(del.exit_code, 0) << del;
+}
+
+// kakoi_fault fails create at the D-Bus call that starts the unit, then at
+// each write in turn (the state files and every cgroup file written after
+// the scope started): each failed create leaves no unit and no state, and
+// the sweep ends with a create that succeeds.
+TEST_F(Systemd, EveryFailedCreateStopsTheUnit)
+{
+	ASSERT_NO_FATAL_FAILURE(Boot());
+	WriteInnerBundle("kakoi-it.slice:kakoi:c1", kLimits);
+	auto faulty = [&](const std::string &match, int at) {
+		return In({"/usr/bin/env", "KAKOI_FAULT_MATCH=" + match,
+			   "KAKOI_FAULT_AT=" + std::to_string(at), "/kakoi_fault",
+			   "--systemd-cgroup", "--root", "/run/kk", "run", "--detach", "--bundle",
+			   "/inner", "c1"});
+	};
+	Result r = faulty("sd_call", 1);
+	EXPECT_NE(r.exit_code, 0) << r;
+	EXPECT_TRUE(Contains(r.err, "systemd-scope")) << r;
+	EXPECT_EQ(KakoiScopes(), "");
+	int at = 1, failed_after_scope = 0;
+	for (; at <= 100; at++) {
+		r = faulty("write", at);
+		if (r.exit_code == 0)
+			break;
+		std::string scopes = KakoiScopes();
+		EXPECT_EQ(scopes, "") << "write " << at << ": " << r;
+		EXPECT_NE(Inner({"state", "c1"}).exit_code, 0) << "write " << at;
+		failed_after_scope +=
+			Contains(r.err, "host-attach") && !Contains(r.err, "systemd-scope");
+		if (!scopes.empty())
+			break;
+	}
+	EXPECT_EQ(r.exit_code, 0) << "no create succeeded in " << at - 1 << " faults";
+	EXPECT_GT(failed_after_scope, 5) << "the sweep never failed a step after the scope";
+	EXPECT_TRUE(Contains(Show("kakoi-c1.scope", "ActiveState"), "ActiveState=active"));
+	Result del = Inner({"delete", "--force", "c1"});
+	EXPECT_EQ(del.exit_code, 0) << del;
+	EXPECT_EQ(KakoiScopes(), "");
 }
 
 } // namespace

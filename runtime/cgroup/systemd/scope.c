@@ -6,6 +6,7 @@
  * state while waiting for a job) do not. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,23 +213,37 @@ static int wait_state(sd_bus *bus, const char *unit, bool up, const char *job, s
 	}
 }
 
-static int stop_on(sd_bus *bus, const char *unit, struct kk_error *err)
+/* One manager method on the unit (StopUnit, KillUnit) through the seam; an
+ * unknown unit is done already. */
+static int unit_call(sd_bus *bus, const char *method, const char *what, const char *unit,
+		     const char *arg, int sig, struct kk_error *err)
 {
 	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
 	AUTOMSG sd_bus_message *m = NULL;
 	AUTOMSG sd_bus_message *reply = NULL;
 	int r;
 
-	if (new_call(bus, "StopUnit", &m, unit, err) < 0)
+	if (new_call(bus, method, &m, unit, err) < 0)
 		return -1;
-	if ((r = sd_bus_message_append(m, "ss", unit, "replace")) < 0)
-		return kk_error_sys(err, -r, FLAG ": stop %s", unit);
-	if (kk_sys()->sd_call(bus, m, &e, &reply) < 0) {
-		if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
-			return 0;
-		return call_error(&e, errno, "stop", unit, err);
-	}
-	if (wait_state(bus, unit, false, NULL, err) < 0)
+	r = sig ? sd_bus_message_append(m, "ssi", unit, arg, sig)
+		: sd_bus_message_append(m, "ss", unit, arg);
+	if (r < 0)
+		return kk_error_sys(err, -r, FLAG ": %s %s", what, unit);
+	if (kk_sys()->sd_call(bus, m, &e, &reply) == 0 ||
+	    sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+		return 0;
+	return call_error(&e, errno, what, unit, err);
+}
+
+/* SIGKILL first: a stop sends SIGTERM and waits TimeoutStopSec (90 s by
+ * default) for processes that ignore it, such as a container init still
+ * waiting for `start`. Whoever stops the unit (a failed create's rollback,
+ * delete) wants its processes gone. */
+static int stop_on(sd_bus *bus, const char *unit, struct kk_error *err)
+{
+	if (unit_call(bus, "KillUnit", "kill", unit, "all", SIGKILL, err) < 0 ||
+	    unit_call(bus, "StopUnit", "stop", unit, "replace", 0, err) < 0 ||
+	    wait_state(bus, unit, false, NULL, err) < 0)
 		return -1;
 	/* A failed scope would stay listed (and its name taken) until reset. */
 	sd_bus_call_method(bus, DEST, PATH, MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
