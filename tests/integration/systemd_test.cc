@@ -303,6 +303,8 @@ TEST_F(Systemd, EveryFailedCreateStopsTheUnit)
 			break;
 	}
 	EXPECT_EQ(r.exit_code, 0) << "no create succeeded in " << at - 1 << " faults";
+	RecordProperty("writes_failed", at - 1);
+	RecordProperty("failed_after_scope", failed_after_scope);
 	EXPECT_GT(failed_after_scope, 5) << "the sweep never failed a step after the scope";
 	EXPECT_TRUE(Contains(Show("kakoi-c1.scope", "ActiveState"), "ActiveState=active"));
 	Result del = Inner({"delete", "--force", "c1"});

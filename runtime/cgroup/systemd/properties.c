@@ -198,6 +198,12 @@ int kk_sd_resource_props(const struct kk_resources *res, enum kk_sd_dialect d,
 	return 0;
 }
 
+static int not_a_list(const char *field, const char *list, struct kk_error *err)
+{
+	return kk_error_set(err, KK_ERR_INVALID, "%s: \"%s\" is not a list like \"0-3,8\"", field,
+			    list);
+}
+
 /* One number of a cpuset list, at most 1023 (KK_SD_MASK_MAX bytes). */
 static int number(const char **s, unsigned *out, const char *field, const char *list,
 		  struct kk_error *err)
@@ -206,20 +212,16 @@ static int number(const char **s, unsigned *out, const char *field, const char *
 	unsigned long v;
 
 	if (**s < '0' || **s > '9')
-		goto bad;
+		return not_a_list(field, list, err);
 	errno = 0;
 	v = strtoul(*s, &end, 10);
 	if (errno != 0 || v >= KK_SD_MASK_MAX * 8)
 		return kk_error_set(err, KK_ERR_INVALID,
-				    "%s: \"%s\": CPUs and nodes above %d are "
-				    "not supported",
-				    field, list, KK_SD_MASK_MAX * 8 - 1);
+				    "%s: \"%s\": CPUs and nodes above %d are not supported", field,
+				    list, KK_SD_MASK_MAX * 8 - 1);
 	*s = end;
 	*out = (unsigned)v;
 	return 0;
-bad:
-	return kk_error_set(err, KK_ERR_INVALID, "%s: \"%s\" is not a list like \"0-3,8\"", field,
-			    list);
 }
 
 int kk_sd_cpu_mask(const char *list, uint8_t *mask, size_t *n, const char *field,
@@ -238,15 +240,13 @@ int kk_sd_cpu_mask(const char *list, uint8_t *mask, size_t *n, const char *field
 		if (*s == '-' && (s++, number(&s, &hi, field, list, err) < 0))
 			return -1;
 		if (hi < lo || (*s != ',' && *s != '\0'))
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "%s: \"%s\" is not a list like \"0-3,8\"", field, list);
+			return not_a_list(field, list, err);
 		for (unsigned i = lo; i <= hi; i++)
 			mask[i / 8] |= (uint8_t)(1u << (i % 8));
 		if (hi / 8 + 1 > *n)
 			*n = hi / 8 + 1;
 		if (*s == ',' && *++s == '\0')
-			return kk_error_set(err, KK_ERR_INVALID,
-					    "%s: \"%s\" is not a list like \"0-3,8\"", field, list);
+			return not_a_list(field, list, err);
 	}
 	return 0;
 }
