@@ -8,7 +8,13 @@
 // (/run/systemd/private: no dbus-daemon in the container), and the test
 // checks the scope both through systemctl and in the host's cgroup files.
 // Nothing here fakes D-Bus.
+#include <fcntl.h>
+#include <linux/bpf.h>
 #include <sys/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include <algorithm>
 #include <fstream>
@@ -131,6 +137,16 @@ class Systemd : public IntegrationTest
 		c->SetCgroupsPath(cgroups_path);
 		c->Set("linux.resources", resources);
 		ASSERT_TRUE(c->Save(in.cwd + "/config.json"));
+	}
+
+	// systemd in the unified layout: cgroup2 (the host's unified
+	// hierarchy, holding no controller but hugetlb here) at /sys/fs/cgroup.
+	void UseUnifiedLayout()
+	{
+		config_->RemoveMount("/sys/fs/cgroup");
+		config_->AddMount("/sys/fs/cgroup", "cgroup2", "cgroup2",
+				  {"nosuid", "noexec", "nodev", "rw"});
+		SaveConfig();
 	}
 
 	// Boots systemd and waits (at most 60 s) until it says it is running.
@@ -269,6 +285,59 @@ TEST_F(Systemd, FailuresLeaveNoUnitAndNeverStopAnothers)
 	EXPECT_EQ(Inner({"state", "c2"}).exit_code, 1);
 	Result del = Inner({"delete", "--force", "c1"});
 	EXPECT_EQ(del.exit_code, 0) << del;
+}
+
+// The ids of the device programs attached to a cgroup2 directory.
+std::vector<uint32_t> DevicePrograms(const std::string &dir)
+{
+	int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint32_t ids[64];
+	union bpf_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = static_cast<uint32_t>(fd);
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = reinterpret_cast<uintptr_t>(ids);
+	attr.query.prog_cnt = 64;
+	long rc = syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr));
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		return {0, 0};
+	return std::vector<uint32_t>(ids, ids + attr.query.prog_cnt);
+}
+
+// systemd in the unified layout: the scope is made there, kakoi's v2 steps
+// work around it (its device program on the scope's directory), delete
+// stops it. No controller but hugetlb reaches this cgroup2 hierarchy on
+// these hosts, so a memory or pids limit is a plan error here, and
+// systemd's v2 properties (MemoryMax, CPUWeight...) are not enforced.
+TEST_F(Systemd, UnifiedLayoutScopeAndDeviceProgram)
+{
+	UseUnifiedLayout();
+	ASSERT_NO_FATAL_FAILURE(Boot());
+	WriteInnerBundle("kakoi-it.slice:kakoi:c1", "{}");
+	Result run = Inner({"run", "--detach", "--bundle", "/inner", "c1"});
+	ASSERT_EQ(run.exit_code, 0) << run;
+	std::string show = Show("kakoi-c1.scope", "ActiveState,ControlGroup,Delegate");
+	EXPECT_TRUE(Contains(show, "ActiveState=active")) << show;
+	EXPECT_TRUE(Contains(show, std::string("ControlGroup=") + kScope)) << show;
+	EXPECT_TRUE(Contains(show, "Delegate=yes")) << show;
+	std::string dir = HostDir("unified", kScope);
+	std::string procs = Value("unified", kScope, "cgroup.procs");
+	ASSERT_FALSE(procs.empty());
+	EXPECT_TRUE(Contains(ReadFile("/proc/" + procs.substr(0, procs.find('\n')) + "/cmdline"),
+			     "sleep"));
+	EXPECT_EQ(DevicePrograms(dir).size(), 1u);
+
+	WriteInnerBundle("kakoi-it.slice:kakoi:c2", R"({"pids": {"limit": 5}})");
+	Result limited = Inner({"run", "--detach", "--bundle", "/inner", "c2"});
+	EXPECT_NE(limited.exit_code, 0) << limited;
+	EXPECT_TRUE(Contains(limited.err, "linux.resources.pids.limit")) << limited;
+
+	Result del = Inner({"delete", "--force", "c1"});
+	EXPECT_EQ(del.exit_code, 0) << del;
+	EXPECT_FALSE(Exists(dir));
+	EXPECT_EQ(KakoiScopes(), "");
 }
 
 // kakoi_fault fails create at the D-Bus call that starts the unit, then at
