@@ -215,7 +215,7 @@ class Systemd : public IntegrationTest
 
 const char *const kScope = "/kakoi.slice/kakoi-it.slice/kakoi-c1.scope";
 const char *const kLimits = R"({"memory": {"limit": 104857600}, "pids": {"limit": 50},
-	"cpu": {"shares": 512, "quota": 33333, "period": 100000}})";
+	"cpu": {"shares": 512, "quota": 33333, "period": 100000, "cpus": "0"}})";
 
 TEST_F(Systemd, ScopeCarriesTheLimitsUpdateChangesThemDeleteStopsIt)
 {
@@ -243,16 +243,33 @@ TEST_F(Systemd, ScopeCarriesTheLimitsUpdateChangesThemDeleteStopsIt)
 	EXPECT_EQ(Value("pids", kScope, "pids.max"), "50");
 	EXPECT_EQ(Value("cpu", kScope, "cpu.shares"), "512");
 	EXPECT_EQ(Value("cpu", kScope, "cpu.cfs_quota_us"), "33333");
+	// systemd has no v1 cpuset: kakoi made that directory itself.
+	EXPECT_EQ(Value("cpuset", kScope, "cpuset.cpus"), "0");
+	EXPECT_TRUE(Contains(Show("kakoi-c1.scope", "AllowedCPUs"), "AllowedCPUs=0"));
 	std::string procs = Value("pids", kScope, "cgroup.procs");
 	ASSERT_FALSE(procs.empty());
 	EXPECT_TRUE(Contains(ReadFile("/proc/" + procs.substr(0, procs.find('\n')) + "/cmdline"),
 			     "sleep"));
 
-	Result up = Inner({"update", "--memory", "209715200", "--pids-limit", "77", "c1"});
+	// The other verbs find the scope from the record, without the flag.
+	Result ps = In({"/kakoi", "--root", "/run/kk", "ps", "c1"});
+	EXPECT_EQ(ps.exit_code, 0) << ps;
+	EXPECT_TRUE(Contains(ps.out, "sleep")) << ps;
+	EXPECT_EQ(In({"/kakoi", "--root", "/run/kk", "pause", "c1"}).exit_code, 0);
+	EXPECT_EQ(Value("freezer", kScope, "freezer.state"), "FROZEN");
+	EXPECT_EQ(In({"/kakoi", "--root", "/run/kk", "resume", "c1"}).exit_code, 0);
+	EXPECT_EQ(Value("freezer", kScope, "freezer.state"), "THAWED");
+
+	Result up = Inner({"update", "--memory", "209715200", "--pids-limit", "77", "--cpu-quota",
+			   "50000", "--cpuset-cpus", "0-1", "c1"});
 	ASSERT_EQ(up.exit_code, 0) << up;
-	show = Show("kakoi-c1.scope", "MemoryLimit,TasksMax");
+	show = Show("kakoi-c1.scope", "MemoryLimit,TasksMax,CPUQuotaPerSecUSec,AllowedCPUs");
 	EXPECT_TRUE(Contains(show, "MemoryLimit=209715200")) << show;
 	EXPECT_TRUE(Contains(show, "TasksMax=77")) << show;
+	EXPECT_TRUE(Contains(show, "CPUQuotaPerSecUSec=500ms")) << show;
+	EXPECT_TRUE(Contains(show, "AllowedCPUs=0-1")) << show;
+	EXPECT_EQ(Value("cpu", kScope, "cpu.cfs_quota_us"), "50000");
+	EXPECT_EQ(Value("cpuset", kScope, "cpuset.cpus"), "0-1");
 	EXPECT_EQ(Value("memory", kScope, "memory.limit_in_bytes"), "209715200");
 	EXPECT_EQ(Value("pids", kScope, "pids.max"), "77");
 
