@@ -40,17 +40,17 @@ source "$ROOT/fuzz/targets.sh"
 # The library folders the targets link (fuzz/BUILD's deps, transitively),
 # and the harness helpers.
 LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup runtime/cgroup/bpf
-	runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
+	runtime/cgroup/systemd runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
 HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
 
 # .bazelrc's flags for every compile, minus -Werror and the hardening: a
 # newer compiler's new warning must not break another team's CI, and the
 # caller's CFLAGS choose optimization and instrumentation.
 COMMON=(-std=gnu11 -Wall -Wextra -I"$ROOT" -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-LIBS=(-ljson-c -lseccomp -lcap)
+LIBS=(-ljson-c -lseccomp -lcap -lsystemd)
 if [[ -n "${JSONC_PREFIX:-}" ]]; then
 	COMMON+=(-isystem "$JSONC_PREFIX/include")
-	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap)
+	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap -lsystemd)
 fi
 
 if (($# > 0)); then

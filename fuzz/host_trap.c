@@ -50,6 +50,8 @@ TRAP(int, bind, int fd, const struct sockaddr *addr, socklen_t len)
 TRAP(int, listen, int fd, int backlog)
 TRAP(int, connect, int fd, const struct sockaddr *addr, socklen_t len)
 TRAP(int, bpf, int cmd, union bpf_attr *attr, unsigned int size)
+TRAP(int, sd_call, struct sd_bus *bus, struct sd_bus_message *m, void *error,
+     struct sd_bus_message **reply)
 
 static const struct kk_sys traps = {
 	.mount = trap_mount,
@@ -80,6 +82,7 @@ static const struct kk_sys traps = {
 	.listen = trap_listen,
 	.connect = trap_connect,
 	.bpf = trap_bpf,
+	.sd_call = trap_sd_call,
 };
 
 void fz_forbid_host_changes(void)

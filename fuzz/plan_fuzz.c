@@ -1,7 +1,11 @@
 /* Fuzz target: config.json bytes -> kk_spec_parse() -> the whole plan, as
  * `kakoi plan` builds it (runtime/container/plan_print.c), against each
  * fake cgroup tree of temp_tree.h in turn (hybrid like this host, and pure
- * v2), then every op described and the plan printed.
+ * v2), then every op described and the plan printed. Each tree is planned
+ * with both drivers: cgroupfs, and systemd (`--systemd-cgroup`, where
+ * cgroupsPath is "slice:prefix:name": a refusal must name
+ * linux.cgroupsPath, an accepted one must give a scope unit whose name
+ * systemd takes and a path that ends in it).
  *
  * Planning must not touch the host: the kk_sys table aborts on any call
  * (host_trap.h), and the cgroup layout is read from the fake trees only.
@@ -22,6 +26,7 @@
 #include "fuzz/temp_tree.h"
 #include "parser/parser.h"
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/cgroup/systemd/systemd.h"
 #include "runtime/container/internal.h"
 #include "runtime/exec/plan.h"
 
@@ -109,15 +114,49 @@ static void show(enum fz_cgroup_tree tree, const struct kk_error *err, const str
 	}
 }
 
-static void plan_one(const struct kk_spec *spec, enum fz_cgroup_tree tree)
+/* The systemd driver's promises about the cgroupsPath it accepted or not. */
+static void check_systemd_open(int rc, const struct kk_cgroup *cg, const struct kk_error *err)
+{
+	const char *unit, *path;
+	size_t n, u;
+
+	if (rc < 0) {
+		if (strncmp(err->msg, "linux.cgroupsPath: ", 19) != 0) {
+			fprintf(stderr,
+				"fuzz property violated: systemd refusal \"%s\" does not "
+				"name linux.cgroupsPath\n",
+				err->msg);
+			abort();
+		}
+		return;
+	}
+	unit = kk_cgroup_unit(cg);
+	path = kk_cgroup_path(cg);
+	n = strlen(path);
+	u = unit != NULL ? strlen(unit) : 0;
+	if (unit == NULL || !kk_sd_unit_name_ok(unit, ".scope") || n <= u ||
+	    strcmp(path + n - u, unit) != 0 || path[n - u - 1] != '/') {
+		fprintf(stderr, "fuzz property violated: systemd unit \"%s\" at \"%s\"\n",
+			unit ? unit : "(none)", path);
+		abort();
+	}
+}
+
+static void plan_one(const struct kk_spec *spec, enum fz_cgroup_tree tree, bool systemd)
 {
 	KK_AUTOPLAN struct kk_plan plan = KK_PLAN_INIT;
 	struct kk_cgroup *cg = NULL;
 	struct kk_error err;
+	int rc;
 
 	kk_error_clear(&err);
-	if (kk_cgroup_open(fz_cgroup_root(tree), spec->linux_->cgroups_path, "fuzz", &cg, &err) <
-	    0) {
+	rc = systemd ? kk_cgroup_open_systemd(fz_cgroup_root(tree), spec->linux_->cgroups_path,
+					      "fuzz", &cg, &err)
+		     : kk_cgroup_open(fz_cgroup_root(tree), spec->linux_->cgroups_path, "fuzz", &cg,
+				      &err);
+	if (systemd)
+		check_systemd_open(rc, cg, &err);
+	if (rc < 0) {
 		fz_check_failure("kk_cgroup_open", &err, FZ_PLAN_FAILURES);
 		return;
 	}
@@ -160,7 +199,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* kakoi plan refuses a config without linux first (plan_print.c). */
 	if (spec->linux_ != NULL)
 		for (int t = 0; t < FZ_CGROUP_TREES; t++)
-			plan_one(spec, (enum fz_cgroup_tree)t);
+			for (int systemd = 0; systemd < 2; systemd++)
+				plan_one(spec, (enum fz_cgroup_tree)t, systemd);
 	kk_doc_free(spec);
 	return 0;
 }

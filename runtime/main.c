@@ -34,10 +34,6 @@ static int run(struct kk_globals *g, int argc, char **argv, struct kk_error *err
 	if ((verb == &kk_verb_create || verb == &kk_verb_run || verb == &kk_verb_exec) &&
 	    kk_ensure_sealed_binary(argv, err) < 0)
 		return -1;
-	if (g->systemd_cgroup && (verb == &kk_verb_create || verb == &kk_verb_run))
-		return kk_error_set(err, KK_ERR_USAGE,
-				    "--systemd-cgroup: the systemd cgroup driver is not supported "
-				    "yet; use the cgroupfs driver");
 	return verb->run(g, argc - at, argv + at, err);
 }
 

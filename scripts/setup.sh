@@ -21,6 +21,8 @@ set -euo pipefail
 #   llvm-14                  llvm-profdata-14, llvm-cov-14 for scripts/coverage.sh
 #                            (clang only recommends it)
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
+#   libsystemd-dev           //third_party:systemd: sd-bus for the systemd cgroup driver
+#   systemd                  the systemd the driver's test boots as PID 1 in a container
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
 #   uidmap                   newuidmap/newgidmap: rootless kakoi's multi-range id maps
@@ -48,6 +50,8 @@ PACKAGES=(
 	libseccomp-dev
 	libcap-dev
 	libjson-c-dev
+	libsystemd-dev
+	systemd
 	libssl-dev
 	googletest
 	libgtest-dev

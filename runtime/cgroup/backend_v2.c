@@ -98,12 +98,13 @@ static int emit_limit(struct cg_writes *w, enum cg_field f, const char *file, in
 
 /* runc's ConvertMemorySwapToCgroupV2Value: v1's swap is memory+swap, v2's
  * memory.swap.max is swap alone. */
-static int v2_swap(struct cg_writes *w, const struct kk_memory *m, struct kk_error *err)
+int cg_v2_swap(const struct kk_memory *m, int64_t *out, struct kk_error *err)
 {
 	int64_t swap = m->swap.value, limit = m->limit.set ? m->limit.value : 0;
 
+	*out = 0;
 	if (swap == -1 || (swap == 0 && limit == -1))
-		return cg_emit(w, CGF_MEMORY_SWAP, 0, "memory.swap.max", "max", err);
+		return *out = -1, 0;
 	if (swap == 0)
 		return 0;
 	if (limit <= 0)
@@ -115,7 +116,18 @@ static int v2_swap(struct cg_writes *w, const struct kk_memory *m, struct kk_err
 				    "linux.resources.memory.swap: %" PRId64
 				    " is below memory.limit %" PRId64,
 				    swap, limit);
-	return cg_emit_i64(w, CGF_MEMORY_SWAP, "memory.swap.max", swap - limit, err);
+	return *out = swap - limit, 0;
+}
+
+static int v2_swap(struct cg_writes *w, const struct kk_memory *m, struct kk_error *err)
+{
+	int64_t v;
+
+	if (cg_v2_swap(m, &v, err) < 0)
+		return -1;
+	if (v == -1)
+		return cg_emit(w, CGF_MEMORY_SWAP, 0, "memory.swap.max", "max", err);
+	return v == 0 ? 0 : cg_emit_i64(w, CGF_MEMORY_SWAP, "memory.swap.max", v, err);
 }
 
 /* swappiness and disableOOMKiller have no v2 file; runc ignores them too. */

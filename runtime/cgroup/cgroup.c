@@ -53,6 +53,7 @@ void kk_cgroup_free(struct kk_cgroup *cg)
 		free(cg->h[i].dir);
 	}
 	free(cg->h);
+	free(cg->sd);
 	free(cg->path);
 	free(cg->mount_root);
 	free(cg);
@@ -82,6 +83,10 @@ int kk_cgroup_remove(struct kk_cgroup *cg, struct kk_error *err)
 {
 	int rc = 0;
 
+	/* systemd removes the directories it made; kakoi's own (hierarchies
+	 * systemd does not manage) go below. */
+	if (cg->sd != NULL && cg_sd_remove(cg, err) < 0)
+		return -1;
 	/* Keep going: a half-removed cgroup is worse than a noisy one. */
 	for (size_t i = 0; i < cg->n; i++) {
 		struct kk_error one = {0};

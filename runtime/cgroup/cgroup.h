@@ -42,6 +42,22 @@ void kk_cgroup_free(struct kk_cgroup *cg);
 
 enum kk_cgroup_layout kk_cgroup_layout(const struct kk_cgroup *cg);
 
+/* --- the systemd driver (owner: runtime/cgroup/systemd/) -----------------
+ * kk_cgroup_open for `--systemd-cgroup`: cgroups_path is "slice:prefix:name"
+ * (NULL: ":kakoi:<id>"), the cgroup is the transient scope systemd makes
+ * for it ("/system.slice/kakoi-<id>.scope"). The plan then starts the scope
+ * holding the init (Delegate=yes, the limits as unit properties), writes
+ * every limit to the files as well, and its undo stops the unit. Errors
+ * name linux.cgroupsPath. Touches nothing. */
+int kk_cgroup_open_systemd(const char *mount_root, const char *cgroups_path, const char *id,
+			   struct kk_cgroup **out, struct kk_error *err);
+/* Marks an opened cgroup (a container's recorded path, "/<slice path>/<unit>")
+ * as the systemd driver's: remove then stops the unit, update changes its
+ * properties too. */
+int kk_cgroup_use_systemd(struct kk_cgroup *cg, struct kk_error *err);
+/* The unit name, or NULL for the cgroupfs driver. */
+const char *kk_cgroup_unit(const struct kk_cgroup *cg);
+
 /* The cgroup's path relative to the hierarchy roots ("/kakoi/<id>"). */
 const char *kk_cgroup_path(const struct kk_cgroup *cg);
 

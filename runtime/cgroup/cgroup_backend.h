@@ -42,6 +42,8 @@ struct kk_cgroup {
 	struct cg_hier *h;
 	size_t n;
 	bool no_devices; /* rootless: no device rules (kk_cgroup_skip_devices) */
+	/* The systemd driver's unit (systemd/driver.c); NULL: cgroupfs only. */
+	struct kk_sd_unit *sd;
 };
 
 /* What limits are grouped by: one controller each (cpu and cpuset apart,
@@ -193,6 +195,11 @@ int cg_v2_io(struct cg_writes *w, const struct kk_blkio *b, struct kk_error *err
 
 bool cg_hier_has(const struct cg_hier *h, const char *controller);
 
+/* runc's ConvertMemorySwapToCgroupV2Value: v2's swap limit excludes the
+ * memory limit; *out is -1 for unlimited, 0 for nothing to set. Shared by
+ * the v2 writer and the systemd driver's MemorySwapMax. */
+int cg_v2_swap(const struct kk_memory *m, int64_t *out, struct kk_error *err);
+
 /* Shared file helpers; every change goes through kk_sys(). */
 int cg_write(const char *path, const char *value, struct kk_error *err);
 int cg_read(const char *path, char *buf, size_t len, struct kk_error *err);
@@ -226,5 +233,13 @@ int cg_path_resolve(const char *cgroups_path, const char *id, char **out, struct
 
 /* Detects the hierarchies under cg->mount_root. */
 int cg_detect(struct kk_cgroup *cg, struct kk_error *err);
+
+/* The systemd driver's steps (systemd/driver.c): the systemd-scope op that
+ * starts the unit (planned first, host-attach), stopping it on remove, and
+ * update's property change. */
+int cg_sd_plan(struct kk_plan *plan, const struct kk_cgroup *cg, const struct kk_resources *res,
+	       struct kk_error *err);
+int cg_sd_remove(const struct kk_cgroup *cg, struct kk_error *err);
+int cg_sd_update(const struct kk_cgroup *cg, const struct kk_resources *res, struct kk_error *err);
 
 #endif

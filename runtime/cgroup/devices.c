@@ -171,6 +171,14 @@ static const struct kk_op_type cgroup_devices = {
 	.describe = devices_describe,
 };
 
+/* The systemd driver's: after the scope exists (ops.c says why). */
+static const struct kk_op_type cgroup_devices_late = {
+	.name = "cgroup-devices",
+	.phase = KK_PHASE_HOST_ATTACH,
+	.apply = devices_apply,
+	.describe = devices_describe,
+};
+
 int cg_plan_devices(struct kk_plan *plan, const struct kk_cgroup *cg,
 		    const struct kk_resources *res, struct kk_error *err)
 {
@@ -183,7 +191,12 @@ int cg_plan_devices(struct kk_plan *plan, const struct kk_cgroup *cg,
 	/* Built once here so a list too long fails the plan, not the create. */
 	if (build(res, &p, err) < 0)
 		return -1;
-	op = (struct kk_op){.type = &cgroup_devices, .ref = res, .num = (uint64_t)i, .num2 = p.n};
+	op = (struct kk_op){
+		.type = cg->sd != NULL ? &cgroup_devices_late : &cgroup_devices,
+		.ref = res,
+		.num = (uint64_t)i,
+		.num2 = p.n,
+	};
 	op.path = kk_plan_printf(plan, err, "%s:%s", cg->h[i].name, cg->path);
 	return op.path == NULL ? -1 : kk_plan_add(plan, &op, err);
 }

@@ -2,6 +2,8 @@
  *   cgroup-create (host-prepare)  mkdir -p in one hierarchy, undo per dir made
  *   cgroup-set    (host-prepare)  write one value to one control file
  *   cgroup-enter  (host-attach)   write the init's pid to every cgroup.procs
+ * With the systemd driver create and set run in host-attach, after the
+ * systemd-scope op (systemd/driver.c) has made the scope.
  * Each op names its hierarchy by index (num) into ctx->cgroup, the same
  * struct kk_cgroup the plan was built from. A cgroup-set has no undo of
  * its own: the values live in directories whose undo removes them. */
@@ -125,10 +127,23 @@ static const struct kk_op_type cgroup_create = {
 	.describe = create_describe,
 };
 
+/* With the systemd driver the directories systemd makes exist only once
+ * the scope holds the init, so kakoi's own steps come after it. */
+static const struct kk_op_type cgroup_create_late = {
+	.name = "cgroup-create",
+	.phase = KK_PHASE_HOST_ATTACH,
+	.apply = create_apply,
+	.describe = create_describe,
+};
+
 int cg_plan_create(struct kk_plan *plan, const struct kk_cgroup *cg, uint32_t i, uint64_t flags,
 		   struct kk_error *err)
 {
-	struct kk_op op = {.type = &cgroup_create, .num = i, .num2 = flags};
+	struct kk_op op = {
+		.type = cg->sd != NULL ? &cgroup_create_late : &cgroup_create,
+		.num = i,
+		.num2 = flags,
+	};
 
 	op.path = kk_plan_strdup(plan, cg->h[i].dir, err);
 	return op.path == NULL ? -1 : kk_plan_add(plan, &op, err);
@@ -168,6 +183,13 @@ static const struct kk_op_type cgroup_set = {
 	.describe = set_describe,
 };
 
+static const struct kk_op_type cgroup_set_late = {
+	.name = "cgroup-set",
+	.phase = KK_PHASE_HOST_ATTACH,
+	.apply = set_apply,
+	.describe = set_describe,
+};
+
 int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *file,
 	    const char *value, struct kk_error *err)
 {
@@ -180,7 +202,7 @@ int cg_emit(struct cg_writes *w, enum cg_field f, uint32_t index, const char *fi
 	if (w->apply != NULL)
 		return w->apply(w, f, index, file, value, err);
 	op = (struct kk_op){
-		.type = &cgroup_set,
+		.type = w->cg->sd != NULL ? &cgroup_set_late : &cgroup_set,
 		.num = w->hier | ((uint64_t)index << 32),
 		.num2 = f,
 	};

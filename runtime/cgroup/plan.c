@@ -231,6 +231,8 @@ int kk_plan_cgroup(struct kk_plan *plan, struct kk_cgroup *cg, const struct kk_r
 		return -1;
 	if (cg->no_devices)
 		rt.owner[CG_DEVICES] = -1;
+	if (cg->sd != NULL && cg_sd_plan(plan, cg, res, err) < 0)
+		return -1;
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg_plan_create(plan, cg, (uint32_t)i, rt.flags[i], err) < 0)
 			return -1;

@@ -204,6 +204,10 @@ int kk_cgroup_update(struct kk_cgroup *cg, const struct kk_resources *res, struc
 	rt.owner[CG_DEVICES] = -1;
 	unlimited_swap(w, cg, &rt);
 	fill_v2_pairs(w, cg, &rt);
+	/* The unit's properties first, then the files (runc's order): systemd
+	 * rounds some values (the quota to 1%), the files get them exact. */
+	if (cg->sd != NULL && cg_sd_update(cg, &w->res, err) < 0)
+		return -1;
 	if (cg_resource_writes(&writes, &w->res, &rt, err) < 0)
 		return -1;
 	/* Last, because it is all or nothing by itself and has no undo. */

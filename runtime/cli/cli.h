@@ -95,7 +95,8 @@ static inline struct kk_runtime_opts kk_cli_runtime(const struct kk_globals *g)
 {
 	return (struct kk_runtime_opts){.root = g->root,
 					.hook_policy = g->hook_policy,
-					.hook_audit_log = g->hook_audit_log};
+					.hook_audit_log = g->hook_audit_log,
+					.systemd_cgroup = g->systemd_cgroup};
 }
 
 /* kakoi --version */

@@ -82,7 +82,8 @@ static json_object *cgroup(void)
 
 	json_object_object_add(o, "v1", json_object_new_boolean(true));
 	json_object_object_add(o, "v2", json_object_new_boolean(true));
-	json_object_object_add(o, "systemd", json_object_new_boolean(false));
+	/* --systemd-cgroup as root (runtime/cgroup/systemd); not rootless. */
+	json_object_object_add(o, "systemd", json_object_new_boolean(true));
 	json_object_object_add(o, "systemdUser", json_object_new_boolean(false));
 	json_object_object_add(o, "rdma", json_object_new_boolean(true));
 	return o;

@@ -27,7 +27,7 @@ const struct kk_flag kk_cli_global_flags[] = {
 	{"rootless", optional_argument, OPT_ROOTLESS, "true|false|auto",
 	 "runc's flag: anything but false makes spec write a rootless config"},
 	{"systemd-cgroup", no_argument, OPT_SYSTEMD_CGROUP, NULL,
-	 "refused by create and run: kakoi has no systemd cgroup driver yet"},
+	 "create's cgroup is a systemd scope (cgroupsPath slice:prefix:name)"},
 	{"hook-policy", required_argument, OPT_HOOK_POLICY, "FILE",
 	 "the hook policy (default /etc/kakoi/hook-policy.json)"},
 	{"hook-audit-log", required_argument, OPT_HOOK_AUDIT, "FILE",

@@ -16,7 +16,6 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	const char *bundle = NULL;
 	int c;
 
-	(void)g;
 	kk_cli_getopt(&opts, &kk_verb_plan, argc, argv);
 	while ((c = kk_getopt_next(&opts)) != -1) {
 		if (c != 'b')
@@ -25,7 +24,8 @@ static int run(const struct kk_globals *g, int argc, char **argv, struct kk_erro
 	}
 	if (argc - optind > 1)
 		return kk_cli_usage(err, &kk_verb_plan, "give at most one container ID");
-	return kk_container_plan(bundle, argc - optind == 1 ? argv[optind] : "ID", stdout, err);
+	return kk_container_plan(bundle, argc - optind == 1 ? argv[optind] : "ID",
+				 g->systemd_cgroup, stdout, err);
 }
 
 const struct kk_verb kk_verb_plan = {

@@ -26,6 +26,7 @@ struct kk_runtime_opts {
 	const char *root;	    /* --root */
 	const char *hook_policy;    /* --hook-policy; NULL: KK_HOOK_POLICY_DEFAULT */
 	const char *hook_audit_log; /* --hook-audit-log; NULL: KK_HOOK_AUDIT_DEFAULT */
+	bool systemd_cgroup;	    /* --systemd-cgroup: create's cgroup is a systemd scope */
 };
 
 struct kk_create_opts {
@@ -160,7 +161,8 @@ int kk_container_events(const char *root, const char *id, const struct kk_events
 			struct kk_error *err);
 
 /* Prints the plan config.json in bundle would execute, touching nothing. */
-int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err);
+int kk_container_plan(const char *bundle, const char *id, bool systemd, FILE *out,
+		      struct kk_error *err);
 
 #ifdef __cplusplus
 }

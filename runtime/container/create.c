@@ -108,13 +108,10 @@ static int load(struct create_job *job, struct kk_error *err)
 
 static int plan(struct create_job *job, struct kk_error *err)
 {
-	const struct kk_linux *lx = job->spec->linux_;
-
 	/* No linux section (config.md: OPTIONAL): every namespace is the
 	 * runtime's, the cgroup the default one, nothing else asked for. */
-	if (kk_cgroup_open(KK_CGROUP_ROOT, lx != NULL ? lx->cgroups_path : NULL, job->opts->id,
-			   &job->cgroup, err) < 0 ||
-	    kk_rootless_cgroup(&job->cgroup, job->spec, err) < 0)
+	if (kk_container_cgroup(job->spec, job->opts->id, job->opts->rt->systemd_cgroup,
+				&job->cgroup, err) < 0)
 		return -1;
 	return kk_container_build_plan(&job->plan, job->spec, job->cgroup, err);
 }
@@ -168,6 +165,8 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 		job->rec.flags |= KK_RECORD_HOOKS_POSTSTART;
 	if (kk_spec_has_hooks(job->spec, KK_HOOK_POSTSTOP))
 		job->rec.flags |= KK_RECORD_HOOKS_POSTSTOP;
+	if (job->cgroup != NULL && kk_cgroup_unit(job->cgroup) != NULL)
+		job->rec.flags |= KK_RECORD_SYSTEMD;
 	/* The record (with the cgroup path) before anything it describes. */
 	if (kk_record_write(job->dir_fd, &job->rec, err) < 0)
 		return -1;

@@ -31,9 +31,15 @@ int kk_pidns_signal(pid_t init, int sig, struct kk_error *err);
  * warning) where it may not and no limit is asked for, or fails naming the
  * limit's field and the cgroup. Does nothing when kakoi is not rootless. */
 int kk_rootless_cgroup(struct kk_cgroup **cg, const struct kk_spec *spec, struct kk_error *err);
+/* The container's cgroup for create and plan: kk_cgroup_open, or with
+ * systemd (--systemd-cgroup) kk_cgroup_open_systemd, then
+ * kk_rootless_cgroup. A rootless create with systemd is refused (runc
+ * would ask the user's own systemd; kakoi does not). */
+int kk_container_cgroup(const struct kk_spec *spec, const char *id, bool systemd,
+			struct kk_cgroup **cg, struct kk_error *err);
 /* The cgroup a record names, as kk_cgroup_open opens it; rootless, only
  * the hierarchies where its directory exists (it was made only where the
- * user may write). */
+ * user may write); a systemd scope's (KK_RECORD_SYSTEMD) as the driver's. */
 struct kk_record;
 int kk_record_cgroup(const struct kk_record *rec, struct kk_cgroup **cg, struct kk_error *err);
 

@@ -9,7 +9,8 @@
 #include "runtime/container/internal.h"
 #include "runtime/loader/loader.h"
 
-int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_error *err)
+int kk_container_plan(const char *bundle, const char *id, bool systemd, FILE *out,
+		      struct kk_error *err)
 {
 	char config[4200];
 	KK_AUTODOC const struct kk_spec *spec = NULL;
@@ -21,12 +22,8 @@ int kk_container_plan(const char *bundle, const char *id, FILE *out, struct kk_e
 	spec = kk_loader_load_config(config, err);
 	if (spec == NULL)
 		return -1;
-	if (kk_cgroup_open(KK_CGROUP_ROOT, spec->linux_ != NULL ? spec->linux_->cgroups_path : NULL,
-			   id, &cg, err) < 0 ||
-	    kk_rootless_cgroup(&cg, spec, err) < 0) {
-		kk_cgroup_free(cg);
+	if (kk_container_cgroup(spec, id, systemd, &cg, err) < 0)
 		return -1;
-	}
 	rc = kk_container_build_plan(&plan, spec, cg, err);
 	if (rc == 0)
 		kk_plan_print(&plan, out);

@@ -46,10 +46,34 @@ int kk_rootless_cgroup(struct kk_cgroup **cg, const struct kk_spec *spec, struct
 	return 0;
 }
 
+int kk_container_cgroup(const struct kk_spec *spec, const char *id, bool systemd,
+			struct kk_cgroup **cg, struct kk_error *err)
+{
+	const char *path = spec->linux_ != NULL ? spec->linux_->cgroups_path : NULL;
+
+	if (systemd && kk_rootless())
+		return kk_error_set(err, KK_ERR_USAGE,
+				    "--systemd-cgroup: not supported for a rootless container "
+				    "(kakoi does not talk to the user's systemd)");
+	if ((systemd ? kk_cgroup_open_systemd(KK_CGROUP_ROOT, path, id, cg, err)
+		     : kk_cgroup_open(KK_CGROUP_ROOT, path, id, cg, err)) < 0)
+		return -1;
+	if (kk_rootless_cgroup(cg, spec, err) == 0)
+		return 0;
+	kk_cgroup_free(*cg);
+	*cg = NULL;
+	return -1;
+}
+
 int kk_record_cgroup(const struct kk_record *rec, struct kk_cgroup **cg, struct kk_error *err)
 {
 	if (kk_cgroup_open(KK_CGROUP_ROOT, rec->cgroup_path, rec->id, cg, err) < 0)
 		return -1;
+	if ((rec->flags & KK_RECORD_SYSTEMD) && kk_cgroup_use_systemd(*cg, err) < 0) {
+		kk_cgroup_free(*cg);
+		*cg = NULL;
+		return -1;
+	}
 	/* Made only where it was delegated (kk_rootless_cgroup). */
 	if (kk_rootless())
 		kk_cgroup_keep_existing(*cg);

@@ -132,6 +132,9 @@ KK_FAULT_WRAP(int, bind, (int fd, const struct sockaddr *a, socklen_t l), (fd, a
 KK_FAULT_WRAP(int, listen, (int fd, int b), (fd, b))
 KK_FAULT_WRAP(int, connect, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
 KK_FAULT_WRAP(int, bpf, (int cmd, union bpf_attr *a, unsigned int s), (cmd, a, s))
+KK_FAULT_WRAP(int, sd_call,
+	      (struct sd_bus * b, struct sd_bus_message *m, void *e, struct sd_bus_message **r),
+	      (b, m, e, r))
 
 const struct kk_sys kk_fault_sys = {
 	.mount = kk_fault_mount,
@@ -165,4 +168,5 @@ const struct kk_sys kk_fault_sys = {
 	.listen = kk_fault_listen,
 	.connect = kk_fault_connect,
 	.bpf = kk_fault_bpf,
+	.sd_call = kk_fault_sd_call,
 };

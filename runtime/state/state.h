@@ -41,6 +41,9 @@ enum kk_record_flags {
 	 * config copy; without them they never parse anything. */
 	KK_RECORD_HOOKS_POSTSTART = 1 << 2,
 	KK_RECORD_HOOKS_POSTSTOP = 1 << 3,
+	/* The cgroup is a systemd scope (--systemd-cgroup): delete stops the
+	 * unit, update changes its properties. */
+	KK_RECORD_SYSTEMD = 1 << 4,
 };
 
 struct kk_record {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "runtime/sys/sys.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <systemd/sd-bus.h>
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
@@ -57,6 +60,16 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return (int)syscall(SYS_bpf, cmd, attr, size);
 }
 
+static int sys_sd_call(sd_bus *bus, sd_bus_message *m, void *error, sd_bus_message **reply)
+{
+	int r = sd_bus_call(bus, m, 0, error, reply);
+
+	if (r >= 0)
+		return 0;
+	errno = -r;
+	return -1;
+}
+
 const struct kk_sys kk_sys_linux = {
 	.mount = mount,
 	.umount2 = umount2,
@@ -89,6 +102,7 @@ const struct kk_sys kk_sys_linux = {
 	.listen = listen,
 	.connect = connect,
 	.bpf = sys_bpf,
+	.sd_call = sys_sd_call,
 };
 
 static const struct kk_sys *current = &kk_sys_linux;

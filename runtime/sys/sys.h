@@ -26,6 +26,8 @@ extern "C" {
 struct clone_args;
 struct mount_attr;
 union bpf_attr;
+struct sd_bus;
+struct sd_bus_message;
 
 struct kk_sys {
 	/* mounts */
@@ -70,6 +72,12 @@ struct kk_sys {
 	 * program change the host, and the queries around them go through the
 	 * same entry so a test can stand in for the whole kernel side. */
 	int (*bpf)(int cmd, union bpf_attr *attr, unsigned int size);
+	/* One D-Bus method call to systemd (runtime/cgroup/systemd: start,
+	 * change or stop the container's unit), sd_bus_call's arguments with
+	 * the default timeout; -1 and errno on failure, error (an sd_bus_error *) holding
+	 * systemd's answer when it refused. */
+	int (*sd_call)(struct sd_bus *bus, struct sd_bus_message *m, void *error,
+		       struct sd_bus_message **reply);
 };
 
 /* The table in effect (never NULL). */

@@ -179,12 +179,33 @@ TEST_F(Security, ErrorsGoToTheLogAsJsonLines)
 	EXPECT_FALSE(JsonString(doc.get(), "time").empty()) << line;
 }
 
-TEST_F(Security, SystemdCgroupDriverIsAClearErrorForCreate)
+// This host has no systemd as PID 1: --systemd-cgroup's create fails,
+// naming the flag, and leaves nothing (no state, no process, no scope
+// directory in any hierarchy). The driver itself is proven against a real
+// systemd in tests/integration/systemd_test.
+TEST_F(Security, SystemdCgroupWithoutSystemdFailsNamingTheFlag)
 {
+	config_->SetCgroupsPath("kakoi-it.slice:kakoi:" + id_);
 	SaveConfig();
 	Result r = Kakoi({"--systemd-cgroup", "create", "--bundle", bundle_, id_});
 	EXPECT_EQ(r.exit_code, 1) << r;
-	EXPECT_TRUE(Contains(r.err, "--systemd-cgroup")) << r;
+	EXPECT_TRUE(Contains(r.err, "--systemd-cgroup: cannot reach systemd")) << r;
+	ExpectNothingLeftBehind(id_);
+	for (const char *h : {"pids", "memory", "cpu", "devices", "freezer", "unified", "systemd"})
+		EXPECT_FALSE(Exists(std::string("/sys/fs/cgroup/") + h + "/kakoi-it.slice/kakoi-" +
+				    id_ + ".scope"))
+			<< h;
+}
+
+TEST_F(Security, SystemdCgroupRefusesAPathNotInSystemdsForm)
+{
+	SaveConfig(); // the harness's "/kakoi-test-<pid>/<id>"
+	Result r = Kakoi({"--systemd-cgroup", "create", "--bundle", bundle_, id_});
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "linux.cgroupsPath: ")) << r;
+	EXPECT_TRUE(Contains(r.err, "is not \"slice:prefix:name\", the form --systemd-cgroup "
+				    "takes"))
+		<< r;
 	ExpectNothingLeftBehind(id_);
 }
 

@@ -85,7 +85,8 @@ TEST_F(Verbs, FeaturesPrintsTheCompleteStructure)
 	ASSERT_NE(cg, nullptr);
 	for (const char *k : {"v1", "v2", "systemd", "systemdUser", "rdma"})
 		EXPECT_NE(At(cg, {k}), nullptr) << k;
-	EXPECT_FALSE(json_object_get_boolean(At(cg, {"systemd"})));
+	EXPECT_TRUE(json_object_get_boolean(At(cg, {"systemd"})));
+	EXPECT_FALSE(json_object_get_boolean(At(cg, {"systemdUser"})));
 	json_object *sc = At(doc.get(), {"linux", "seccomp"});
 	EXPECT_TRUE(json_object_get_boolean(At(sc, {"enabled"})));
 	EXPECT_TRUE(Has(Strings(At(sc, {"actions"})), "SCMP_ACT_ERRNO"));
