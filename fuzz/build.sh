@@ -47,10 +47,10 @@ HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
 # newer compiler's new warning must not break another team's CI, and the
 # caller's CFLAGS choose optimization and instrumentation.
 COMMON=(-std=gnu11 -Wall -Wextra -I"$ROOT" -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-LIBS=(-ljson-c -lseccomp -lcap -lsystemd)
+LIBS=(-ljson-c -lseccomp -lcap)
 if [[ -n "${JSONC_PREFIX:-}" ]]; then
 	COMMON+=(-isystem "$JSONC_PREFIX/include")
-	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap -lsystemd)
+	LIBS=("$JSONC_PREFIX/lib/libjson-c.a" -lseccomp -lcap)
 fi
 
 if (($# > 0)); then

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <systemd/sd-bus.h>
+#include "runtime/cgroup/systemd/sdbus_api.h"
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
@@ -60,10 +60,18 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return (int)syscall(SYS_bpf, cmd, attr, size);
 }
 
+/* libsystemd is loaded already: the caller made bus and m with it. */
 static int sys_sd_call(sd_bus *bus, sd_bus_message *m, void *error, sd_bus_message **reply)
 {
-	int r = sd_bus_call(bus, m, 0, error, reply);
+	struct kk_error ignored;
+	const struct kk_sdbus *sd = kk_sdbus(&ignored);
+	int r;
 
+	if (sd == NULL) {
+		errno = ELIBACC;
+		return -1;
+	}
+	r = sd->bus_call(bus, m, 0, error, reply);
 	if (r >= 0)
 		return 0;
 	errno = -r;

@@ -2,12 +2,15 @@
 // expansion, the resource -> property mapping (runc's values), and the
 // plan it makes over a fake tree (the scope first, kakoi's own steps after
 // it in host-attach). The D-Bus side is proven against a real systemd by
-// tests/integration/systemd_test.
+// tests/integration/systemd_test; here only loading libsystemd (at run
+// time, sdbus_api.h) and what a missing one does to each D-Bus step.
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "base/warn.h"
+#include "runtime/cgroup/systemd/sdbus_api.h"
 #include "runtime/cgroup/systemd/systemd.h"
 #include "tests/cgroup/fake_cgroupfs.h"
 #include "tests/cgroup/helpers.h"
@@ -342,6 +345,101 @@ TEST(SystemdRecord, UseSystemdTakesTheUnitAndSliceFromThePath)
 	ASSERT_EQ(kk_cgroup_open(t.root().c_str(), "/kakoi/x", "x", &plain.cg, &err), 0);
 	EXPECT_EQ(kk_cgroup_use_systemd(plain.cg, &err), -1);
 	EXPECT_STREQ(err.msg, "state: cgroup /kakoi/x is not a systemd scope's");
+}
+
+// ---- libsystemd, loaded at run time ---------------------------------------
+
+TEST(SystemdLibrary, LoadedOnceAndKept)
+{
+	kk_error err = {};
+	const struct kk_sdbus *sd = kk_sdbus(&err);
+	ASSERT_NE(sd, nullptr) << err.msg;
+	EXPECT_EQ(kk_sdbus(&err), sd);
+	EXPECT_NE(sd->bus_new, nullptr);
+	EXPECT_NE(sd->bus_call, nullptr);
+	EXPECT_NE(sd->bus_unref, nullptr);
+}
+
+// Points the loader at another library for one test.
+class Soname
+{
+      public:
+	explicit Soname(const char *name) : old_(kk_sdbus_set_soname(name))
+	{
+	}
+	~Soname()
+	{
+		kk_sdbus_set_soname(old_);
+	}
+
+      private:
+	const char *old_;
+};
+
+std::vector<std::string> warnings;
+void Keep(const char *msg)
+{
+	warnings.push_back(msg);
+}
+
+// Every D-Bus step fails (remove: warns) naming the flag and the library,
+// before any bus exists.
+TEST(SystemdLibrary, MissingLibraryNamesTheFlagAndTheLibrary)
+{
+	const std::string want = "--systemd-cgroup: cannot load libkakoi-no-such.so.0: ";
+	{
+		Soname missing("libkakoi-no-such.so.0");
+		kk_error err = {};
+		EXPECT_EQ(kk_sdbus(&err), nullptr);
+		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
+		EXPECT_NE(std::string(err.msg).find("No such file"), std::string::npos) << err.msg;
+
+		kk_sd_unit u;
+		kk_sd_props props = {};
+		ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
+		err = {};
+		EXPECT_EQ(kk_sd_start(&u, &props, &err), -1);
+		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
+		err = {};
+		EXPECT_EQ(kk_sd_set(u.unit, &props, &err), -1);
+		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
+		err = {};
+		EXPECT_EQ(kk_sd_stop(u.unit, &err), -1);
+		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
+		err = {};
+		EXPECT_FALSE(kk_sd_reachable(&err));
+		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
+
+		// delete must still work: a warning, then the directories go.
+		Tree t(Layout::HYBRID);
+		Cgroup cg;
+		ASSERT_EQ(kk_cgroup_open_systemd(t.root().c_str(), ":kakoi:c1", "c1", &cg.cg, &err),
+			  0)
+			<< err.msg;
+		warnings.clear();
+		kk_warn_set_sink(Keep);
+		int r = kk_cgroup_remove(cg.cg, &err);
+		kk_warn_set_sink(nullptr);
+		EXPECT_EQ(r, 0) << err.msg;
+		ASSERT_EQ(warnings.size(), 1u);
+		EXPECT_EQ(warnings[0].rfind(want, 0), 0u) << warnings[0];
+		EXPECT_NE(warnings[0].find("unit kakoi-c1.scope not stopped"), std::string::npos)
+			<< warnings[0];
+	}
+	// Back to the real one: loaded again.
+	kk_error err = {};
+	EXPECT_NE(kk_sdbus(&err), nullptr) << err.msg;
+}
+
+// A library without sd-bus (libc): the error names the missing function.
+TEST(SystemdLibrary, LibraryWithoutSdBusNamesTheFunction)
+{
+	Soname libc("libc.so.6");
+	kk_error err = {};
+	EXPECT_EQ(kk_sdbus(&err), nullptr);
+	EXPECT_EQ(std::string(err.msg).rfind("--systemd-cgroup: cannot load libc.so.6: ", 0), 0u)
+		<< err.msg;
+	EXPECT_NE(std::string(err.msg).find("sd_bus_new"), std::string::npos) << err.msg;
 }
 
 } // namespace

@@ -2,6 +2,10 @@
 // its ELF symbol tables and none of the fault library's strings (the
 // environment variables it reads). kakoi_fault is the positive control: the
 // same checks find them there, so the test can fail.
+//
+// Neither binary links libsystemd (DT_NEEDED): every exec would load it and
+// its dependencies (start-up cost, as libcrypto was); the systemd driver
+// loads it with dlopen (runtime/cgroup/systemd/sdbus_api.h).
 #include <elf.h>
 
 #include <gtest/gtest.h>
@@ -31,35 +35,67 @@ struct Symbols {
 	std::vector<std::string> names;
 };
 
-// The names in .symtab and .dynsym of a 64-bit little-endian ELF file.
-Symbols ElfSymbols(const std::string &elf)
+// Calls each(section, entry, strings, strings_size) for the entries of
+// every section of a 64-bit little-endian ELF file that want(section)
+// picks, strings being the string table the section links to; each
+// returns false to leave the section.
+template <typename Entry, typename Want, typename Each>
+void ForEachEntry(const std::string &elf, Want want, Each each)
 {
-	Symbols out;
 	if (elf.size() < sizeof(Elf64_Ehdr) || memcmp(elf.data(), ELFMAG, SELFMAG) != 0 ||
 	    elf[EI_CLASS] != ELFCLASS64)
-		return out;
+		return;
 	Elf64_Ehdr eh;
 	memcpy(&eh, elf.data(), sizeof(eh));
 	if (eh.e_shoff + (size_t)eh.e_shnum * sizeof(Elf64_Shdr) > elf.size())
-		return out;
+		return;
 	std::vector<Elf64_Shdr> sh(eh.e_shnum);
 	memcpy(sh.data(), elf.data() + eh.e_shoff, eh.e_shnum * sizeof(Elf64_Shdr));
 	for (const auto &s : sh) {
-		if ((s.sh_type != SHT_SYMTAB && s.sh_type != SHT_DYNSYM) || s.sh_link >= sh.size())
+		if (!want(s) || s.sh_link >= sh.size())
 			continue;
-		out.has_symtab = out.has_symtab || s.sh_type == SHT_SYMTAB;
 		const Elf64_Shdr &strs = sh[s.sh_link];
 		if (s.sh_offset + s.sh_size > elf.size() ||
 		    strs.sh_offset + strs.sh_size > elf.size())
 			continue;
-		for (size_t off = 0; off + sizeof(Elf64_Sym) <= s.sh_size;
-		     off += sizeof(Elf64_Sym)) {
-			Elf64_Sym sym;
-			memcpy(&sym, elf.data() + s.sh_offset + off, sizeof(sym));
-			if (sym.st_name < strs.sh_size)
-				out.names.emplace_back(elf.c_str() + strs.sh_offset + sym.st_name);
+		for (size_t off = 0; off + sizeof(Entry) <= s.sh_size; off += sizeof(Entry)) {
+			Entry e;
+			memcpy(&e, elf.data() + s.sh_offset + off, sizeof(e));
+			if (!each(s, e, elf.c_str() + strs.sh_offset, strs.sh_size))
+				break;
 		}
 	}
+}
+
+// The names in .symtab and .dynsym.
+Symbols ElfSymbols(const std::string &elf)
+{
+	Symbols out;
+	ForEachEntry<Elf64_Sym>(
+		elf,
+		[](const Elf64_Shdr &s) {
+			return s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM;
+		},
+		[&](const Elf64_Shdr &s, const Elf64_Sym &sym, const char *strs, size_t n) {
+			out.has_symtab = out.has_symtab || s.sh_type == SHT_SYMTAB;
+			if (sym.st_name < n)
+				out.names.emplace_back(strs + sym.st_name);
+			return true;
+		});
+	return out;
+}
+
+// The DT_NEEDED entries of .dynamic: the libraries the loader maps at exec.
+std::vector<std::string> ElfNeeded(const std::string &elf)
+{
+	std::vector<std::string> out;
+	ForEachEntry<Elf64_Dyn>(
+		elf, [](const Elf64_Shdr &s) { return s.sh_type == SHT_DYNAMIC; },
+		[&](const Elf64_Shdr &, const Elf64_Dyn &d, const char *strs, size_t n) {
+			if (d.d_tag == DT_NEEDED && d.d_un.d_val < n)
+				out.emplace_back(strs + d.d_un.d_val);
+			return d.d_tag != DT_NULL;
+		});
 	return out;
 }
 
@@ -97,6 +133,22 @@ TEST(ReleaseBinary, HasNoFaultString)
 	for (const char *s : kFaultStrings)
 		EXPECT_EQ(elf.find(s), std::string::npos)
 			<< "runtime/kakoi contains \"" << s << "\"";
+}
+
+// libc.so.6 is the positive control: the parser does find NEEDED entries.
+TEST(Binaries, DoNotLinkLibsystemd)
+{
+	for (const char *bin : {"runtime/kakoi", "runtime/kakoi_fault"}) {
+		std::string elf = ReadBinary(bin);
+		ASSERT_FALSE(elf.empty()) << "cannot read " << bin;
+		std::vector<std::string> needed = ElfNeeded(elf);
+		EXPECT_NE(std::find(needed.begin(), needed.end(), "libc.so.6"), needed.end())
+			<< bin << ": no DT_NEEDED libc.so.6 found (not a dynamic ELF file?)";
+		for (const auto &lib : needed)
+			EXPECT_EQ(lib.rfind("libsystemd", 0), std::string::npos)
+				<< bin << " links " << lib
+				<< ": load it at run time (runtime/cgroup/systemd/sdbus_api.h)";
+	}
 }
 
 // The positive control: the checks above do find the fault code where it is.

@@ -3,7 +3,8 @@
  * socket (what systemctl uses as root: no dbus-daemon needed), else on the
  * system bus. The calls that change something go through kk_sys()->sd_call
  * so the fault campaign and tests can fail them; the reads (the unit's
- * state while waiting for a job) do not. */
+ * state while waiting for a job) do not. sd-bus is libsystemd's, loaded on
+ * the first call (sdbus_api.h): each entry point takes the table first. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "runtime/cgroup/systemd/sdbus_api.h"
 #include "runtime/cgroup/systemd/systemd.h"
 #include "runtime/sys/sys.h"
 
@@ -25,19 +27,33 @@
 #define FLAG "--systemd-cgroup"
 #define WAIT_MS 30000
 
+/* The sd-bus functions; set by api() at each entry point, before any bus,
+ * message or error holds something to free. */
+static const struct kk_sdbus *sd;
+
+static int api(struct kk_error *err)
+{
+	sd = kk_sdbus(err);
+	return sd != NULL ? 0 : -1;
+}
+
 static void bus_unrefp(sd_bus **b)
 {
-	sd_bus_flush_close_unref(*b);
+	if (*b != NULL)
+		sd->bus_flush_close_unref(*b);
 }
 
 static void msg_unrefp(sd_bus_message **m)
 {
-	sd_bus_message_unref(*m);
+	if (*m != NULL)
+		sd->bus_message_unref(*m);
 }
 
+/* An error the library never loaded for is still SD_BUS_ERROR_NULL. */
 static void error_freep(sd_bus_error *e)
 {
-	sd_bus_error_free(e);
+	if (sd != NULL)
+		sd->bus_error_free(e);
 }
 
 #define AUTOBUS __attribute__((cleanup(bus_unrefp)))
@@ -47,15 +63,15 @@ static void error_freep(sd_bus_error *e)
 static int connect_private(sd_bus **out)
 {
 	sd_bus *b = NULL;
-	int r = sd_bus_new(&b);
+	int r = sd->bus_new(&b);
 
 	if (r < 0)
 		return r;
-	r = sd_bus_set_address(b, PRIVATE_ADDRESS);
+	r = sd->bus_set_address(b, PRIVATE_ADDRESS);
 	if (r >= 0)
-		r = sd_bus_start(b);
+		r = sd->bus_start(b);
 	if (r < 0) {
-		sd_bus_unref(b);
+		sd->bus_unref(b);
 		return r;
 	}
 	*out = b;
@@ -68,7 +84,7 @@ static int bus_open(sd_bus **bus, struct kk_error *err)
 
 	if (r >= 0)
 		return 0;
-	r2 = sd_bus_open_system(bus);
+	r2 = sd->bus_open_system(bus);
 	if (r2 >= 0)
 		return 0;
 	return kk_error_sys(err, -r2,
@@ -81,7 +97,7 @@ static int bus_open(sd_bus **bus, struct kk_error *err)
 static int call_error(const sd_bus_error *e, int errnum, const char *what, const char *unit,
 		      struct kk_error *err)
 {
-	if (sd_bus_error_is_set(e))
+	if (sd->bus_error_is_set(e))
 		return kk_error_set(err, KK_ERR_SYS, FLAG ": %s %s: %s", what, unit,
 				    e->message ? e->message : e->name);
 	return kk_error_sys(err, errnum, FLAG ": %s %s", what, unit);
@@ -89,49 +105,49 @@ static int call_error(const sd_bus_error *e, int errnum, const char *what, const
 
 static int append_prop(sd_bus_message *m, const struct kk_sd_prop *p)
 {
-	int r = sd_bus_message_open_container(m, 'r', "sv");
+	int r = sd->bus_message_open_container(m, 'r', "sv");
 
 	if (r < 0)
 		return r;
-	if ((r = sd_bus_message_append_basic(m, 's', p->name)) < 0)
+	if ((r = sd->bus_message_append_basic(m, 's', p->name)) < 0)
 		return r;
 	switch (p->type) {
 	case KK_SD_BOOL:
-		r = sd_bus_message_append(m, "v", "b", (int)(p->u64 != 0));
+		r = sd->bus_message_append(m, "v", "b", (int)(p->u64 != 0));
 		break;
 	case KK_SD_U64:
-		r = sd_bus_message_append(m, "v", "t", p->u64);
+		r = sd->bus_message_append(m, "v", "t", p->u64);
 		break;
 	case KK_SD_STR:
-		r = sd_bus_message_append(m, "v", "s", p->str);
+		r = sd->bus_message_append(m, "v", "s", p->str);
 		break;
 	case KK_SD_PIDS:
-		r = sd_bus_message_append(m, "v", "au", 1, (uint32_t)p->u64);
+		r = sd->bus_message_append(m, "v", "au", 1, (uint32_t)p->u64);
 		break;
 	case KK_SD_BYTES:
-		r = sd_bus_message_open_container(m, 'v', "ay");
+		r = sd->bus_message_open_container(m, 'v', "ay");
 		if (r >= 0)
-			r = sd_bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
+			r = sd->bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
 		if (r >= 0)
-			r = sd_bus_message_close_container(m);
+			r = sd->bus_message_close_container(m);
 		break;
 	}
-	return r < 0 ? r : sd_bus_message_close_container(m);
+	return r < 0 ? r : sd->bus_message_close_container(m);
 }
 
 static int append_props(sd_bus_message *m, const struct kk_sd_props *props)
 {
-	int r = sd_bus_message_open_container(m, 'a', "(sv)");
+	int r = sd->bus_message_open_container(m, 'a', "(sv)");
 
 	for (size_t i = 0; r >= 0 && i < props->n; i++)
 		r = append_prop(m, &props->v[i]);
-	return r < 0 ? r : sd_bus_message_close_container(m);
+	return r < 0 ? r : sd->bus_message_close_container(m);
 }
 
 static int new_call(sd_bus *bus, const char *method, sd_bus_message **m, const char *unit,
 		    struct kk_error *err)
 {
-	int r = sd_bus_message_new_method_call(bus, m, DEST, PATH, MANAGER, method);
+	int r = sd->bus_message_new_method_call(bus, m, DEST, PATH, MANAGER, method);
 
 	if (r < 0)
 		return kk_error_sys(err, -r, FLAG ": %s %s", method, unit);
@@ -153,18 +169,18 @@ static int active_state(sd_bus *bus, const char *unit, char *out, size_t len)
 	AUTOMSG sd_bus_message *reply = NULL;
 	const char *path;
 	char *state = NULL;
-	int r = sd_bus_call_method(bus, DEST, PATH, MANAGER, "GetUnit", &e, &reply, "s", unit);
+	int r = sd->bus_call_method(bus, DEST, PATH, MANAGER, "GetUnit", &e, &reply, "s", unit);
 
 	out[0] = '\0';
 	if (r < 0)
-		return sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit") ? 0 : r;
-	if ((r = sd_bus_message_read(reply, "o", &path)) < 0)
+		return sd->bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit") ? 0 : r;
+	if ((r = sd->bus_message_read(reply, "o", &path)) < 0)
 		return r;
-	r = sd_bus_get_property_string(bus, DEST, path, "org.freedesktop.systemd1.Unit",
-				       "ActiveState", &e, &state);
+	r = sd->bus_get_property_string(bus, DEST, path, "org.freedesktop.systemd1.Unit",
+					"ActiveState", &e, &state);
 	if (r < 0)
-		return sd_bus_error_has_name(&e, "org.freedesktop.DBus.Error.UnknownObject") ? 0
-											     : r;
+		return sd->bus_error_has_name(&e, "org.freedesktop.DBus.Error.UnknownObject") ? 0
+											      : r;
 	snprintf(out, len, "%s", state);
 	free(state);
 	return 0;
@@ -176,8 +192,8 @@ static bool job_pending(sd_bus *bus, const char *job)
 	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
 	char *state = NULL;
 
-	if (sd_bus_get_property_string(bus, DEST, job, "org.freedesktop.systemd1.Job", "State", &e,
-				       &state) < 0)
+	if (sd->bus_get_property_string(bus, DEST, job, "org.freedesktop.systemd1.Job", "State", &e,
+					&state) < 0)
 		return false;
 	free(state);
 	return true;
@@ -225,12 +241,12 @@ static int unit_call(sd_bus *bus, const char *method, const char *what, const ch
 
 	if (new_call(bus, method, &m, unit, err) < 0)
 		return -1;
-	r = sig ? sd_bus_message_append(m, "ssi", unit, arg, sig)
-		: sd_bus_message_append(m, "ss", unit, arg);
+	r = sig ? sd->bus_message_append(m, "ssi", unit, arg, sig)
+		: sd->bus_message_append(m, "ss", unit, arg);
 	if (r < 0)
 		return kk_error_sys(err, -r, FLAG ": %s %s", what, unit);
 	if (kk_sys()->sd_call(bus, m, &e, &reply) == 0 ||
-	    sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+	    sd->bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
 		return 0;
 	return call_error(&e, errno, what, unit, err);
 }
@@ -246,16 +262,15 @@ static int stop_on(sd_bus *bus, const char *unit, struct kk_error *err)
 	    wait_state(bus, unit, false, NULL, err) < 0)
 		return -1;
 	/* A failed scope would stay listed (and its name taken) until reset. */
-	sd_bus_call_method(bus, DEST, PATH, MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
+	sd->bus_call_method(bus, DEST, PATH, MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
 	return 0;
 }
 
-bool kk_sd_reachable(void)
+bool kk_sd_reachable(struct kk_error *why)
 {
 	AUTOBUS sd_bus *bus = NULL;
-	struct kk_error ignored = {0};
 
-	return bus_open(&bus, &ignored) == 0;
+	return api(why) == 0 && bus_open(&bus, why) == 0;
 }
 
 int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, struct kk_error *err)
@@ -268,18 +283,19 @@ int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, str
 	const char *job;
 	int r;
 
-	if (bus_open(&bus, err) < 0 || new_call(bus, "StartTransientUnit", &m, u->unit, err) < 0)
+	if (api(err) < 0 || bus_open(&bus, err) < 0 ||
+	    new_call(bus, "StartTransientUnit", &m, u->unit, err) < 0)
 		return -1;
-	r = sd_bus_message_append(m, "ss", u->unit, "replace");
+	r = sd->bus_message_append(m, "ss", u->unit, "replace");
 	if (r >= 0)
 		r = append_props(m, props);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
+		r = sd->bus_message_append(m, "a(sa(sv))", 0);
 	if (r < 0)
 		return kk_error_sys(err, -r, FLAG ": start %s: build the call", u->unit);
 	if (kk_sys()->sd_call(bus, m, &e, &reply) < 0)
 		return call_error(&e, errno, "start", u->unit, err);
-	r = sd_bus_message_read(reply, "o", &job);
+	r = sd->bus_message_read(reply, "o", &job);
 	if (r < 0)
 		kk_error_sys(err, -r, FLAG ": start %s: read the job", u->unit);
 	else if (wait_state(bus, u->unit, true, job, err) == 0)
@@ -297,9 +313,10 @@ int kk_sd_set(const char *unit, const struct kk_sd_props *props, struct kk_error
 	AUTOMSG sd_bus_message *reply = NULL;
 	int r;
 
-	if (bus_open(&bus, err) < 0 || new_call(bus, "SetUnitProperties", &m, unit, err) < 0)
+	if (api(err) < 0 || bus_open(&bus, err) < 0 ||
+	    new_call(bus, "SetUnitProperties", &m, unit, err) < 0)
 		return -1;
-	r = sd_bus_message_append(m, "sb", unit, 1);
+	r = sd->bus_message_append(m, "sb", unit, 1);
 	if (r >= 0)
 		r = append_props(m, props);
 	if (r < 0)
@@ -313,7 +330,7 @@ int kk_sd_stop(const char *unit, struct kk_error *err)
 {
 	AUTOBUS sd_bus *bus = NULL;
 
-	if (bus_open(&bus, err) < 0)
+	if (api(err) < 0 || bus_open(&bus, err) < 0)
 		return -1;
 	return stop_on(bus, unit, err);
 }

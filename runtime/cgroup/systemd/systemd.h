@@ -5,6 +5,7 @@
  *   unit_name.c   cgroupsPath "slice:prefix:name" -> slice, unit, cgroup path
  *   properties.c  linux.resources -> unit properties (pure)
  *   scope.c       the D-Bus calls (sd-bus): start, set, stop, through kk_sys()
+ * sdbus_api.h holds the sd-bus functions, from libsystemd loaded at run time.
  * See README.md in this folder. */
 #ifndef KK_RUNTIME_CGROUP_SYSTEMD_H
 #define KK_RUNTIME_CGROUP_SYSTEMD_H
@@ -113,10 +114,12 @@ void kk_sd_prop_format(const struct kk_sd_prop *p, char *buf, size_t len);
 /* --- the D-Bus side (scope.c) --------------------------------------------
  * Each call connects to systemd (its private socket /run/systemd/private,
  * as systemctl does as root, else the system bus), makes its calls through
- * kk_sys()->sd_call and waits for the job. Errors name --systemd-cgroup. */
+ * kk_sys()->sd_call and waits for the job. Errors name --systemd-cgroup;
+ * without libsystemd.so.0 every call fails, saying so. */
 
-/* Whether systemd answers on either socket. */
-bool kk_sd_reachable(void);
+/* Whether systemd answers on either socket; why says why not (no
+ * libsystemd, neither socket answers). */
+bool kk_sd_reachable(struct kk_error *why);
 /* Starts the scope u->unit with props (kk_sd_scope_props); returns once
  * systemd reports it active (at most 30 s). A unit that did not come up
  * is stopped again before the error returns. */
