@@ -158,7 +158,7 @@ static int detect_v1(struct kk_cgroup *cg, struct kk_error *err)
 	return 0;
 }
 
-int cg_detect(struct kk_cgroup *cg, struct kk_error *err)
+static int detect(struct kk_cgroup *cg, struct kk_error *err)
 {
 	if (has_file(cg->mount_root, "", "cgroup.controllers")) {
 		cg->layout = KK_CGROUP_V2;
@@ -177,5 +177,92 @@ int cg_detect(struct kk_cgroup *cg, struct kk_error *err)
 	if (cg->n == 0)
 		return kk_error_set(err, KK_ERR_SYS, "cgroup layout: no cgroup hierarchy under %s",
 				    cg->mount_root);
+	return 0;
+}
+
+/* The host's layout (KK_CGROUP_ROOT) is read once per process: `list`
+ * asks for it once per container (is it paused?) and a `run` four times,
+ * ~40 syscalls each. No runtime mounts or unmounts a hierarchy under a
+ * command in flight; other roots (the tests' fake trees) are read afresh. */
+static struct {
+	bool valid;
+	enum kk_cgroup_layout layout;
+	size_t n;
+	struct memo_hier {
+		char *name;
+		char *ctrl; /* the controllers, joined by spaces */
+		bool v2;
+	} * h;
+} memo;
+
+static char *join_controllers(const struct cg_hier *h)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; i < h->n_ctrl; i++)
+		len += strlen(h->ctrl[i]) + 1;
+	s = calloc(1, len);
+	for (size_t i = 0; s != NULL && i < h->n_ctrl; i++) {
+		strcat(s, i ? " " : "");
+		strcat(s, h->ctrl[i]);
+	}
+	return s;
+}
+
+static void free_memo(struct memo_hier *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].ctrl);
+	}
+	free(h);
+}
+
+/* Best effort: a memo that cannot be made is simply not used. */
+static void remember(const struct kk_cgroup *cg)
+{
+	struct memo_hier *h = calloc(cg->n + 1, sizeof(*h));
+
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		h[i].name = strdup(cg->h[i].name);
+		h[i].ctrl = join_controllers(&cg->h[i]);
+		h[i].v2 = cg->h[i].v2;
+		if (h[i].name == NULL || h[i].ctrl == NULL) {
+			free_memo(h, i + 1);
+			return;
+		}
+	}
+	memo.layout = cg->layout;
+	memo.n = cg->n;
+	memo.h = h;
+	memo.valid = true;
+}
+
+static int replay(struct kk_cgroup *cg, struct kk_error *err)
+{
+	cg->layout = memo.layout;
+	for (size_t i = 0; i < memo.n; i++) {
+		/* add_hier splits v1 names at commas: give it the name back. */
+		const char *ctrl = memo.h[i].v2 ? memo.h[i].ctrl : memo.h[i].name;
+
+		if (add_hier(cg, memo.h[i].name, memo.h[i].v2, ctrl, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_detect(struct kk_cgroup *cg, struct kk_error *err)
+{
+	bool host = strcmp(cg->mount_root, KK_CGROUP_ROOT) == 0;
+
+	if (host && memo.valid)
+		return replay(cg, err);
+	if (detect(cg, err) < 0)
+		return -1;
+	if (host)
+		remember(cg);
 	return 0;
 }

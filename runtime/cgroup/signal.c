@@ -3,7 +3,12 @@
  * exit between the read and the kill, so no pid can be reused by a process
  * outside the container in that window. A cgroup that was already frozen
  * (paused) stays frozen, except after SIGKILL: a frozen task dies only once
- * thawed. Without a usable freezer the signals still go out. */
+ * thawed. Without a usable freezer the signals still go out.
+ *
+ * An empty cgroup is not frozen at all: with no process in it, none can
+ * fork or exit, so there is no pid to reuse, and the freeze would cost
+ * more than the rest of a delete (each FROZEN/THAWED write flips a kernel
+ * static key, which patches kernel text on every CPU: ~2.5 ms of CPU here). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +37,17 @@ static int thaw(struct kk_cgroup *cg, int rc, struct kk_error *err)
 	return -1;
 }
 
+/* True when the cgroup reads as empty; a failed read says "not empty", so
+ * the caller takes the frozen path and reports the failure from there. */
+static bool is_empty(struct kk_cgroup *cg)
+{
+	struct kk_error ignored = {0};
+	KK_AUTOFREE pid_t *pids = NULL;
+	size_t n = 0;
+
+	return kk_cgroup_pids(cg, &pids, &n, &ignored) == 0 && n == 0;
+}
+
 int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_error *err)
 {
 	struct kk_error ignored = {0};
@@ -39,6 +55,9 @@ int kk_cgroup_signal_all(struct kk_cgroup *cg, int sig, size_t *n, struct kk_err
 	bool paused = false;
 	int rc;
 
+	*n = 0;
+	if (is_empty(cg))
+		return 0;
 	if (kk_cgroup_frozen(cg, &paused, &ignored) < 0)
 		paused = false;
 	if (!paused)

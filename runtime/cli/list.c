@@ -37,8 +37,12 @@ static void rfc3339(long long ns, char *buf, size_t len)
 static const char *owner(void)
 {
 	static char name[64];
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd *pw;
 
+	/* The same for every row: looked up once (NSS reads files per call). */
+	if (name[0] != '\0')
+		return name;
+	pw = getpwuid(geteuid());
 	if (pw != NULL)
 		snprintf(name, sizeof(name), "%s", pw->pw_name);
 	else

@@ -29,12 +29,16 @@ static bool creator_gone(int dir_fd)
 	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
-static int open_parts(const char *root, const char *id, unsigned flags, struct kk_handle *h,
-		      struct kk_error *err)
+/* root_fd is the handle's own (root NULL: a duplicate of an open one). */
+static int open_parts(const char *root, int root_fd, const char *id, unsigned flags,
+		      struct kk_handle *h, struct kk_error *err)
 {
 	if (kk_id_check(id, err) < 0)
 		return -1;
-	h->root_fd = kk_state_root_open(root, err);
+	if (root != NULL)
+		h->root_fd = kk_state_root_open(root, err);
+	else if ((h->root_fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		kk_error_sys(err, errno, "state root");
 	if (h->root_fd < 0)
 		return -1;
 	h->dir_fd = kk_state_open(h->root_fd, id, err);
@@ -54,12 +58,12 @@ static int open_parts(const char *root, const char *id, unsigned flags, struct k
 	return 0;
 }
 
-int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_handle *h,
-		   struct kk_error *err)
+static int handle_open(const char *root, int root_fd, const char *id, unsigned flags,
+		       struct kk_handle *h, struct kk_error *err)
 {
 	memset(h, 0, sizeof(*h));
 	h->root_fd = h->dir_fd = h->lock_fd = -1;
-	if (open_parts(root, id, flags, h, err) < 0) {
+	if (open_parts(root, root_fd, id, flags, h, err) < 0) {
 		kk_handle_close(h);
 		return -1;
 	}
@@ -67,4 +71,16 @@ int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_h
 	if (h->status == KK_STATUS_CREATING && !(flags & KK_OPEN_LOCK) && creator_gone(h->dir_fd))
 		h->status = KK_STATUS_STOPPED;
 	return 0;
+}
+
+int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_handle *h,
+		   struct kk_error *err)
+{
+	return handle_open(root, -1, id, flags, h, err);
+}
+
+int kk_handle_open_at(int root_fd, const char *id, unsigned flags, struct kk_handle *h,
+		      struct kk_error *err)
+{
+	return handle_open(NULL, root_fd, id, flags, h, err);
 }

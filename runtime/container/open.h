@@ -21,6 +21,9 @@ enum kk_open_flags {
 /* Opens <root>/<id> and reads its record. */
 int kk_handle_open(const char *root, const char *id, unsigned flags, struct kk_handle *h,
 		   struct kk_error *err);
+/* The same under a root already open (list: one root for every container). */
+int kk_handle_open_at(int root_fd, const char *id, unsigned flags, struct kk_handle *h,
+		      struct kk_error *err);
 void kk_handle_close(struct kk_handle *h);
 
 #define KK_AUTOHANDLE KK_CLEANUP(kk_handle_close)

@@ -57,7 +57,7 @@ char *kk_container_state(const char *root, const char *id, struct kk_error *err)
 	return kk_state_to_json(&st, err);
 }
 
-static void summarize(const char *root, const char *id, struct kk_summary *s)
+static void summarize(int root_fd, const char *id, struct kk_summary *s)
 {
 	struct kk_error ignored = {0};
 	KK_AUTOHANDLE struct kk_handle h;
@@ -65,7 +65,7 @@ static void summarize(const char *root, const char *id, struct kk_summary *s)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->status = KK_STATUS_STOPPED;
-	if (kk_handle_open(root, id, 0, &h, &ignored) < 0)
+	if (kk_handle_open_at(root_fd, id, 0, &h, &ignored) < 0)
 		return; /* half-made or damaged: listed, as stopped */
 	s->status = h.status;
 	if ((h.status == KK_STATUS_RUNNING || h.status == KK_STATUS_CREATED) &&
@@ -90,7 +90,7 @@ int kk_container_list(const char *root, struct kk_summary **out, size_t *n, stru
 		return kk_error_set(err, KK_ERR_SYS, "list: out of memory");
 	}
 	for (size_t i = 0; i < count; i++)
-		summarize(root, ids[i], &(*out)[i]);
+		summarize(root_fd, ids[i], &(*out)[i]);
 	*n = count;
 	kk_state_ids_free(ids, count);
 	return 0;

@@ -61,13 +61,16 @@ static bool has_setpcap(void)
 
 int kk_sandbox_drop_caps(struct kk_error *err)
 {
+	/* Asked once: PR_CAPBSET_DROP leaves the effective set (and so
+	 * CAP_SETPCAP) as it is; asking per capability cost two capget()s each. */
+	bool setpcap = has_setpcap();
 	cap_t none;
 	int r;
 
 	/* Bounding set first: dropping from it needs CAP_SETPCAP, still held.
 	 * Without it (kakoi run by an unprivileged user) there is nothing to
 	 * gain back: no_new_privs and the seccomp filter forbid exec. */
-	for (int cap = 0; cap <= CAP_LAST_CAP && has_setpcap(); cap++)
+	for (int cap = 0; cap <= CAP_LAST_CAP && setpcap; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return kk_error_sys(err, errno, "sandbox: dropping capability %d", cap);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
