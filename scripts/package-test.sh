@@ -83,9 +83,15 @@ check_deb() {
 		# dh_compress gzips the larger docs and every page.
 		grep -qxE "${f//./\\.}(\\.gz)?" <<<"$contents" || fail "the package lacks $f"
 	done
+	# libseccomp, json-c and libcap are linked in statically (runtime/BUILD):
+	# Depends needs only libc, and Built-Using names the source packages
+	# whose code the binary carries, each at the version built with.
 	depends=$(dpkg-deb -f "$DEB" Depends)
-	for lib in libseccomp2 libcap2 libjson-c5; do
-		grep -qE "(^|, )$lib( |,|$)" <<<"$depends" || fail "Depends lacks $lib: $depends"
+	grep -qE "(^|, )libc6( |,|$)" <<<"$depends" || fail "Depends lacks libc6: $depends"
+	built_using=$(dpkg-deb -f "$DEB" Built-Using)
+	for src in libseccomp json-c libcap2; do
+		grep -qE "(^|, )$src \(= [^)]+\)" <<<"$built_using" ||
+			fail "Built-Using lacks $src: $built_using"
 	done
 }
 
