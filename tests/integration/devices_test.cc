@@ -54,20 +54,7 @@ class Devices : public IntegrationTest
 	// directory itself (BPF_PROG_QUERY).
 	std::vector<uint32_t> Programs() const
 	{
-		int fd = open(Cgroup2Dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		uint32_t ids[64];
-		union bpf_attr attr;
-		memset(&attr, 0, sizeof(attr));
-		attr.query.target_fd = static_cast<uint32_t>(fd);
-		attr.query.attach_type = BPF_CGROUP_DEVICE;
-		attr.query.prog_ids = reinterpret_cast<uintptr_t>(ids);
-		attr.query.prog_cnt = 64;
-		long rc = syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr));
-		if (fd >= 0)
-			close(fd);
-		if (rc < 0)
-			return {0};
-		return std::vector<uint32_t>(ids, ids + attr.query.prog_cnt);
+		return kk_it::DeviceProgramIds(Cgroup2Dir());
 	}
 
 	// probe read / write of each device from inside, one answer a line.

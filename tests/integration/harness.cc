@@ -1,13 +1,17 @@
 // The per-test fixture: temp state root and bundle, the kakoi runner, state
 // decoding, and the "nothing left behind" check run after every test.
 #include <dirent.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "tests/integration/harness.h"
@@ -286,6 +290,27 @@ std::string IntegrationTest::ExtraId(const std::string &suffix)
 void IntegrationTest::TrackId(const std::string &id)
 {
 	ids_.push_back(id);
+}
+
+std::vector<uint32_t> DeviceProgramIds(const std::string &dir)
+{
+	int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint32_t ids[64];
+	union bpf_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = static_cast<uint32_t>(fd);
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = reinterpret_cast<uintptr_t>(ids);
+	attr.query.prog_cnt = 64;
+	long rc = syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr));
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		ADD_FAILURE() << "BPF_PROG_QUERY " << dir << ": " << strerror(saved);
+		return {};
+	}
+	return std::vector<uint32_t>(ids, ids + attr.query.prog_cnt);
 }
 
 } // namespace kk_it

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -220,6 +221,11 @@ class IntegrationTest : public ::testing::Test
 	std::vector<std::string> temp_dirs_;
 	void CleanUpHost();
 };
+
+// The ids of the BPF_CGROUP_DEVICE programs attached to the cgroup2
+// directory dir. A failed query is a test failure (and no ids), never ids
+// a count could mistake for programs.
+std::vector<uint32_t> DeviceProgramIds(const std::string &dir);
 
 } // namespace kk_it
 

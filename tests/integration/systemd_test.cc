@@ -304,25 +304,6 @@ TEST_F(Systemd, FailuresLeaveNoUnitAndNeverStopAnothers)
 	EXPECT_EQ(del.exit_code, 0) << del;
 }
 
-// The ids of the device programs attached to a cgroup2 directory.
-std::vector<uint32_t> DevicePrograms(const std::string &dir)
-{
-	int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	uint32_t ids[64];
-	union bpf_attr attr;
-	memset(&attr, 0, sizeof(attr));
-	attr.query.target_fd = static_cast<uint32_t>(fd);
-	attr.query.attach_type = BPF_CGROUP_DEVICE;
-	attr.query.prog_ids = reinterpret_cast<uintptr_t>(ids);
-	attr.query.prog_cnt = 64;
-	long rc = syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr));
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		return {0, 0};
-	return std::vector<uint32_t>(ids, ids + attr.query.prog_cnt);
-}
-
 // systemd in the unified layout: the scope is made there, kakoi's v2 steps
 // work around it (its device program on the scope's directory), delete
 // stops it. No controller but hugetlb reaches this cgroup2 hierarchy on
@@ -344,7 +325,7 @@ TEST_F(Systemd, UnifiedLayoutScopeAndDeviceProgram)
 	ASSERT_FALSE(procs.empty());
 	EXPECT_TRUE(Contains(ReadFile("/proc/" + procs.substr(0, procs.find('\n')) + "/cmdline"),
 			     "sleep"));
-	EXPECT_EQ(DevicePrograms(dir).size(), 1u);
+	EXPECT_EQ(kk_it::DeviceProgramIds(dir).size(), 1u);
 
 	WriteInnerBundle("kakoi-it.slice:kakoi:c2", R"({"pids": {"limit": 5}})");
 	Result limited = Inner({"run", "--detach", "--bundle", "/inner", "c2"});
