@@ -29,7 +29,8 @@ TRAP(int, openat, int dirfd, const char *path, int flags, mode_t mode)
 TRAP(int, openat2, int dirfd, const char *path, struct open_how *how, size_t size)
 TRAP(int, mkdirat, int dirfd, const char *path, mode_t mode)
 TRAP(int, unlinkat, int dirfd, const char *path, int flags)
-TRAP(int, renameat, int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+TRAP(int, renameat2, int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+     unsigned int flags)
 TRAP(int, mknodat, int dirfd, const char *path, mode_t mode, dev_t dev)
 TRAP(int, symlinkat, const char *target, int dirfd, const char *linkpath)
 TRAP(int, fchownat, int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
@@ -61,7 +62,7 @@ static const struct kk_sys traps = {
 	.openat2 = trap_openat2,
 	.mkdirat = trap_mkdirat,
 	.unlinkat = trap_unlinkat,
-	.renameat = trap_renameat,
+	.renameat2 = trap_renameat2,
 	.mknodat = trap_mknodat,
 	.symlinkat = trap_symlinkat,
 	.fchownat = trap_fchownat,

@@ -111,7 +111,8 @@ KK_FAULT_WRAP(int, openat, (int d, const char *p, int f, mode_t m), (d, p, f, m)
 KK_FAULT_WRAP(int, openat2, (int d, const char *p, struct open_how *h, size_t s), (d, p, h, s))
 KK_FAULT_WRAP(int, mkdirat, (int d, const char *p, mode_t m), (d, p, m))
 KK_FAULT_WRAP(int, unlinkat, (int d, const char *p, int f), (d, p, f))
-KK_FAULT_WRAP(int, renameat, (int od, const char *op, int nd, const char *np), (od, op, nd, np))
+KK_FAULT_WRAP(int, renameat2, (int od, const char *op, int nd, const char *np, unsigned int f),
+	      (od, op, nd, np, f))
 KK_FAULT_WRAP(int, mknodat, (int d, const char *p, mode_t m, dev_t dev), (d, p, m, dev))
 KK_FAULT_WRAP(int, symlinkat, (const char *t, int d, const char *l), (t, d, l))
 KK_FAULT_WRAP(int, fchownat, (int d, const char *p, uid_t u, gid_t g, int f), (d, p, u, g, f))
@@ -147,7 +148,7 @@ const struct kk_sys kk_fault_sys = {
 	.openat2 = kk_fault_openat2,
 	.mkdirat = kk_fault_mkdirat,
 	.unlinkat = kk_fault_unlinkat,
-	.renameat = kk_fault_renameat,
+	.renameat2 = kk_fault_renameat2,
 	.mknodat = kk_fault_mknodat,
 	.symlinkat = kk_fault_symlinkat,
 	.fchownat = kk_fault_fchownat,

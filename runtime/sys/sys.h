@@ -46,7 +46,9 @@ struct kk_sys {
 	int (*openat2)(int dirfd, const char *path, struct open_how *how, size_t size);
 	int (*mkdirat)(int dirfd, const char *path, mode_t mode);
 	int (*unlinkat)(int dirfd, const char *path, int flags);
-	int (*renameat)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+	/* flags: RENAME_EXCHANGE etc. (renameat2(2)); 0 is renameat */
+	int (*renameat2)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+			 unsigned int flags);
 	int (*mknodat)(int dirfd, const char *path, mode_t mode, dev_t dev);
 	int (*symlinkat)(const char *target, int dirfd, const char *linkpath);
 	int (*fchownat)(int dirfd, const char *path, uid_t uid, gid_t gid, int flags);

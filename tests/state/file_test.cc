@@ -117,7 +117,7 @@ TEST_F(StateFile, FailuresLeaveNoTempAndTheOldContent)
 	c.table.write = [](int, const void *, size_t) -> ssize_t { return 0; };
 	cases.push_back(c);
 	c = {"rename", EXDEV, kk_sys_linux};
-	c.table.renameat = [](int, const char *, int, const char *) {
+	c.table.renameat2 = [](int, const char *, int, const char *, unsigned int) {
 		errno = EXDEV;
 		return -1;
 	};
@@ -142,6 +142,98 @@ TEST_F(StateFile, FailuresLeaveNoTempAndTheOldContent)
 		EXPECT_EQ(ReadAll(tmp_ / "record"), "old") << k.step;
 		EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"}) << k.step;
 	}
+}
+
+std::vector<unsigned int> rename_flags;
+
+int RecordingRename(int od, const char *op, int nd, const char *np, unsigned int flags)
+{
+	rename_flags.push_back(flags);
+	return renameat2(od, op, nd, np, flags);
+}
+
+// Routes renameat2 through RecordingRename until kk_sys_set(nullptr).
+void RecordRenames()
+{
+	static struct kk_sys recording = kk_sys_linux;
+	recording.renameat2 = RecordingRename;
+	kk_sys_set(&recording);
+	rename_flags.clear();
+}
+
+// A state file replaces the old one by RENAME_EXCHANGE, and the old inode,
+// now under the temp name, is unlinked: a plain rename over it makes ext4
+// flush the new file at once (issue 12).
+TEST_F(StateFile, AReplacedFileIsExchangedAndTheOldOneUnlinked)
+{
+	RecordRenames();
+	kk_error err{};
+	// The first write has nothing to exchange with.
+	ASSERT_EQ(Write("record", "old", &err), 0) << err.msg;
+	EXPECT_EQ(rename_flags, (std::vector<unsigned int>{RENAME_EXCHANGE, 0}));
+	ASSERT_EQ(link((tmp_ / "record").c_str(), (tmp_ / "keep").c_str()), 0);
+	rename_flags.clear();
+	ASSERT_EQ(Write("record", "new", &err), 0) << err.msg;
+	EXPECT_EQ(rename_flags, std::vector<unsigned int>{RENAME_EXCHANGE});
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
+	struct stat st;
+	ASSERT_EQ(stat((tmp_ / "keep").c_str(), &st), 0);
+	EXPECT_EQ(st.st_nlink, 1u) << "the old file is still linked under the temp name";
+	EXPECT_EQ(ReadAll(tmp_ / "keep"), "old");
+	EXPECT_EQ(ListDir(tmp_.path()), (std::vector<std::string>{"keep", "record"}));
+}
+
+// A filesystem without RENAME_EXCHANGE (EINVAL) still gets an atomic
+// rename; an exchange that fails otherwise fails the write.
+TEST_F(StateFile, WithoutExchangeTheWriteRenames)
+{
+	struct kk_sys fake = kk_sys_linux;
+	fake.renameat2 = [](int od, const char *op, int nd, const char *np, unsigned int flags) {
+		if (flags & RENAME_EXCHANGE) {
+			errno = EINVAL;
+			return -1;
+		}
+		return renameat2(od, op, nd, np, flags);
+	};
+	kk_sys_set(&fake);
+	WriteAll(tmp_ / "record", "old");
+	kk_error err{};
+	ASSERT_EQ(Write("record", "new", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
+
+	fake.renameat2 = [](int od, const char *op, int nd, const char *np, unsigned int flags) {
+		if (flags & RENAME_EXCHANGE) {
+			errno = EIO;
+			return -1;
+		}
+		return renameat2(od, op, nd, np, flags);
+	};
+	EXPECT_EQ(Write("record", "newer", &err), -1);
+	EXPECT_EQ(err.sys_errno, EIO);
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
+}
+
+// A failed unlink of the exchanged-out old file does not fail the write:
+// the new file is in place, and the next write clears the leftover.
+TEST_F(StateFile, AnOldFileLeftUnderTheTempNameIsClearedByTheNextWrite)
+{
+	struct kk_sys fake = kk_sys_linux;
+	fake.unlinkat = [](int, const char *, int) {
+		errno = EIO;
+		return -1;
+	};
+	WriteAll(tmp_ / "record", "old");
+	kk_sys_set(&fake);
+	kk_error err{};
+	ASSERT_EQ(Write("record", "new", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
+	EXPECT_EQ(ListDir(tmp_.path()).size(), 2u);
+	kk_sys_set(nullptr);
+	ASSERT_EQ(Write("record", "newer", &err), 0) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "record"), "newer");
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
 }
 
 TEST_F(StateFile, AStaleTempOfADeadProcessIsReplaced)
@@ -212,6 +304,26 @@ TEST_F(PidFile, IsPlainDecimalWithoutNewline)
 	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"init.pid"});
 }
 
+// The pid file's directory is not kakoi's: a plain rename, which fails on a
+// directory at the name where an exchange would swap it away.
+TEST_F(PidFile, IsRenamedNotExchanged)
+{
+	RecordRenames();
+	kk_error err{};
+	std::string path = tmp_ / "init.pid";
+	ASSERT_EQ(kk_pid_file_write(path.c_str(), 1, nullptr, &err), 0) << err.msg;
+	ASSERT_EQ(kk_pid_file_write(path.c_str(), 2, nullptr, &err), 0) << err.msg;
+	EXPECT_EQ(rename_flags, (std::vector<unsigned int>{0, 0}));
+	std::string dir = tmp_ / "d.pid";
+	ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+	EXPECT_EQ(kk_pid_file_write(dir.c_str(), 3, nullptr, &err), -1);
+	kk_sys_set(nullptr);
+	struct stat st;
+	ASSERT_EQ(stat(dir.c_str(), &st), 0);
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+	EXPECT_EQ(ListDir(tmp_.path()), (std::vector<std::string>{"d.pid", "init.pid"}));
+}
+
 TEST_F(PidFile, RelativeToTheCwdAndUndoneAfterChdir)
 {
 	char old_cwd[PATH_MAX];
@@ -246,7 +358,7 @@ TEST_F(PidFile, ErrorsNameThePath)
 	EXPECT_EQ(err.code, KK_ERR_INVALID);
 
 	struct kk_sys fake = kk_sys_linux;
-	fake.renameat = [](int, const char *, int, const char *) {
+	fake.renameat2 = [](int, const char *, int, const char *, unsigned int) {
 		errno = EPERM;
 		return -1;
 	};
