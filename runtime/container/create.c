@@ -167,6 +167,8 @@ static int make_state_dir(struct create_job *job, struct kk_undo *undo, struct k
 		job->rec.flags |= KK_RECORD_HOOKS_POSTSTOP;
 	if (job->cgroup != NULL && kk_cgroup_unit(job->cgroup) != NULL)
 		job->rec.flags |= KK_RECORD_SYSTEMD;
+	if (kk_ns_clone_flags(job->spec) & CLONE_NEWPID)
+		job->rec.flags |= KK_RECORD_OWN_PIDNS;
 	/* The record (with the cgroup path) before anything it describes. */
 	if (kk_record_write(job->dir_fd, &job->rec, err) < 0)
 		return -1;

@@ -67,15 +67,18 @@ static int kill_cgroup(const struct kk_record *rec, struct kk_error *err)
 }
 
 /* SIGKILL to the init, wait (bounded) for it to be gone (it is not our
- * child: its pidfd tells us), then empty the cgroup. */
+ * child: its pidfd tells us), then empty the cgroup. With a pid namespace
+ * of its own, a dead init leaves nothing to empty: the kernel kills the
+ * namespace's other processes before the init's exit completes, which is
+ * what the pidfd reports. runc skips the cgroup then too. */
 static int kill_all(const struct kk_record *rec, struct kk_error *err)
 {
 	KK_AUTOCLOSE int pidfd = -1;
-	struct kk_error ignored = {0};
+	struct kk_error why = {0};
 	struct pollfd p;
 
 	if (rec->pid > 0)
-		pidfd = kk_record_pidfd(rec, &ignored);
+		pidfd = kk_record_pidfd(rec, &why);
 	if (pidfd >= 0 && kk_sys()->pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		return kk_error_sys(err, errno, "kill the container init");
@@ -86,6 +89,11 @@ static int kill_all(const struct kk_record *rec, struct kk_error *err)
 			return kk_error_set(err, KK_ERR_SYS,
 					    "the container init did not die within 10 s");
 	}
+	/* Dead for sure: waited for, or found gone ("not running"), not merely
+	 * unopenable. */
+	if ((rec->flags & KK_RECORD_OWN_PIDNS) && rec->pid > 0 &&
+	    (pidfd >= 0 || why.code == KK_ERR_INVALID))
+		return 0;
 	return kill_cgroup(rec, err);
 }
 

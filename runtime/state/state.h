@@ -44,6 +44,10 @@ enum kk_record_flags {
 	/* The cgroup is a systemd scope (--systemd-cgroup): delete stops the
 	 * unit, update changes its properties. */
 	KK_RECORD_SYSTEMD = 1 << 4,
+	/* The init is pid 1 of a pid namespace of its own: once it is dead, so
+	 * is every process of the container, and delete need not look for
+	 * others in the cgroup. */
+	KK_RECORD_OWN_PIDNS = 1 << 5,
 };
 
 struct kk_record {
@@ -75,7 +79,7 @@ int kk_state_open(int root_fd, const char *id, struct kk_error *err);
  * serialize; different IDs do not contend. */
 int kk_state_lock(int dir_fd, struct kk_error *err);
 
-/* Writes data to dir_fd/name atomically: temp file, fsync, rename, fsync dir. */
+/* Writes data to dir_fd/name atomically: a temp file put in its place. */
 int kk_state_write_file(int dir_fd, const char *name, const void *data, size_t len,
 			struct kk_error *err);
 /* Reads dir_fd/name whole (bounded by max); *buf is malloc'ed. */

@@ -65,6 +65,22 @@ TEST_F(Recovery, DeleteKillsWhatAStoppedContainerLeftInItsCgroup)
 	ExpectNothingLeftBehind(id_);
 }
 
+// With a pid namespace of its own, the init's death takes every process of
+// the container with it (the kernel's doing): why delete then does not look
+// for processes in the cgroup (KK_RECORD_OWN_PIDNS), as runc does not.
+TEST_F(Recovery, AnInitWithItsOwnPidNamespaceTakesItsOrphansWithIt)
+{
+	config_->SetArgs({"/bin/sh", "-c", "/probe sleep 1000 & exit 0"});
+	SaveConfig();
+	Result r = Kakoi({"run", "--detach", "--bundle", bundle_, id_});
+	ASSERT_EQ(r.exit_code, 0) << r;
+	ASSERT_TRUE(WaitForStatus(id_, "stopped", 5000)) << GetState(id_).result;
+	EXPECT_EQ(ReadFile("/sys/fs/cgroup/pids" + cgroups_path_ + "/cgroup.procs"), "");
+	Result d = Kakoi({"delete", id_});
+	EXPECT_EQ(d.exit_code, 0) << d;
+	ExpectNothingLeftBehind(id_);
+}
+
 TEST_F(Recovery, PreserveFdsMustNameOpenFds)
 {
 	config_->SetArgs({"/probe", "fds"});
