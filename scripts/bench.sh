@@ -12,17 +12,24 @@
 #                        # that is not installed is skipped with a note
 #   BENCH_LIST=100       # also: K created containers per runtime, then
 #                        # `list` timed N times (op "list"); 0: skipped
-#   BENCH_SECCOMP=podman # every bundle gets Podman's default seccomp profile
+#   BENCH_SECCOMP=podman # also op "run+sc": `run` of a second bundle that
+#                        # has Podman's default seccomp profile
 #                        # (/usr/share/containers/seccomp.json as Podman
 #                        # turns it into linux.seccomp for x86_64 with the
 #                        # default capabilities); a path: that OCI
-#                        # linux.seccomp object
+#                        # linux.seccomp object. Prints each runtime's
+#                        # profile cost (run+sc - run) and kakoi's ratio
+#   BENCH_PARALLEL=200   # also op "par": K runs in two parallel streams of
+#                        # K/2, timed whole, BENCH_ROUNDS (3) rounds per
+#                        # runtime, interleaved; 0: skipped
 #
 # Per runtime and iteration, interleaved (kakoi, crun, runc, kakoi, ...):
 #   run     `run ID` of /bin/true, wall time and peak RSS (/usr/bin/time %M)
 #   create  `create ID`, then start, then (untimed) poll `state` until the
 #   start   process is "stopped", then delete: each command timed alone
 #   delete
+#   run+sc  (BENCH_SECCOMP) `run` of the bundle with the profile
+#   par     (BENCH_PARALLEL) K runs, two at a time, per round
 # and prints median, p10 and p90 in ms, the median peak RSS in KB, and the
 # ratios kakoi/crun and kakoi/runc of each median. See docs/benchmarks.md.
 #
@@ -54,10 +61,11 @@ us() {
 # "runtime op iteration value" lines to $BENCH_TMP/results.
 
 rt_cmd() { # NAME -> the runtime's argv prefix in RT
-	local name=$1 bin bundle
-	read -r bin bundle < <(awk -v n="$name" '$1 == n { print $2, $3 }' "$BENCH_TMP/runtimes")
+	local name=$1 bin bundle sc
+	read -r bin bundle sc < <(awk -v n="$name" '$1 == n { print $2, $3, $4 }' "$BENCH_TMP/runtimes")
 	RT=("$bin" --root "$BENCH_TMP/state/$name")
 	BUNDLE=$bundle
+	SC_BUNDLE=$sc # "-" without BENCH_SECCOMP
 }
 
 inner_cleanup() {
@@ -107,6 +115,53 @@ measure_run() {
 	echo "$name rss $i $rss" >>"$BENCH_TMP/results"
 	# run without --detach deletes the container itself; make sure.
 	"${RT[@]}" delete --force "$id" </dev/null >/dev/null 2>&1 || true
+}
+
+# The same `run` of the bundle with the seccomp profile (BENCH_SECCOMP).
+measure_run_sc() {
+	local name=$1 i=$2 id="$BENCH_TAG-$1-runsc-$2"
+	rt_cmd "$name"
+	[[ $SC_BUNDLE != - ]] || return 0
+	# Under /usr/bin/time like the plain run, so the difference is the profile's.
+	timed "$name" run+sc "$i" /usr/bin/time -f %M -o /dev/null \
+		"${RT[@]}" run --bundle "$SC_BUNDLE" "$id"
+	"${RT[@]}" delete --force "$id" </dev/null >/dev/null 2>&1 || true
+}
+
+# One stream of the parallel row: runs $3 containers one after another.
+par_stream() {
+	local name=$1 tag=$2 k=$3 j
+	for ((j = 1; j <= k; j++)); do
+		"${RT[@]}" run --bundle "$BUNDLE" "$tag-$j" </dev/null >/dev/null \
+			2>>"$BENCH_TMP/log-$name" || return 1
+	done
+}
+
+# BENCH_PARALLEL runs in two streams of half each, started together and
+# timed until both end: how a busy host (a CI farm, a kubelet starting a
+# node's pods) sees the runtime. BENCH_ROUNDS rounds, interleaved.
+measure_parallel() {
+	local name round t0 t1 a b rc
+	local -a names=("$@")
+	((BENCH_PARALLEL > 0)) || return 0
+	for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+		for name in "${names[@]}"; do
+			rt_cmd "$name"
+			[[ $BENCH_PAUSE == 0 ]] || sleep "$BENCH_PAUSE"
+			t0=$EPOCHREALTIME
+			par_stream "$name" "$BENCH_TAG-$name-par$round-a" $((BENCH_PARALLEL / 2)) &
+			a=$!
+			par_stream "$name" "$BENCH_TAG-$name-par$round-b" $((BENCH_PARALLEL - BENCH_PARALLEL / 2)) &
+			b=$!
+			rc=0
+			wait "$a" || rc=1
+			wait "$b" || rc=1
+			t1=$EPOCHREALTIME
+			((rc == 0)) || die "$name: a parallel run failed; see $BENCH_TMP/log-$name: $(tail -n 3 "$BENCH_TMP/log-$name")"
+			echo "$name par $round $(($(us "$t1") - $(us "$t0")))" >>"$BENCH_TMP/results"
+		done
+		echo "bench: parallel round $round/$BENCH_ROUNDS" >&2
+	done
 }
 
 measure_split() {
@@ -200,6 +255,9 @@ inner_main() {
 			measure_run "$name" "$i"
 		done
 		for name in "${names[@]}"; do
+			measure_run_sc "$name" "$i"
+		done
+		for name in "${names[@]}"; do
 			measure_split "$name" "$i"
 		done
 		if ((i % 10 == 0 || i == BENCH_N)); then
@@ -207,6 +265,7 @@ inner_main() {
 		fi
 	done
 	measure_list "${names[@]}"
+	measure_parallel "${names[@]}"
 }
 
 if [[ ${1-} == --inner ]]; then
@@ -308,25 +367,35 @@ podman) SECCOMP=$(podman_seccomp) || die "cannot read /usr/share/containers/secc
 *) SECCOMP=$(jq -c . "$BENCH_SECCOMP") || die "BENCH_SECCOMP: not JSON: $BENCH_SECCOMP" ;;
 esac
 
-make_bundle() { # NAME OCIVERSION
-	mkdir -p "$TMP/bundle-$1" "$TMP/state"
-	jq --arg root "$ROOTFS" --arg v "$2" --argjson seccomp "$SECCOMP" \
+make_bundle() { # DIR OCIVERSION SECCOMP-JSON
+	mkdir -p "$1" "$TMP/state"
+	jq --arg root "$ROOTFS" --arg v "$2" --argjson seccomp "$3" \
 		'.ociVersion = $v | .process.args = ["/bin/true"]
 		 | .process.terminal = false | .root.path = $root
 		 | if $seccomp != null then .linux.seccomp = $seccomp else . end' \
-		"$TMP/config.json" >"$TMP/bundle-$1/config.json"
+		"$TMP/config.json" >"$1/config.json"
+}
+
+# The runtime's plain bundle and, with BENCH_SECCOMP, one with the profile:
+# prints "BUNDLE SC-BUNDLE" ("-" for none) for the runtimes file.
+make_bundles() { # NAME OCIVERSION
+	local sc=-
+	make_bundle "$TMP/bundle-$1" "$2" null
+	if [[ $SECCOMP != null ]]; then
+		sc=$TMP/bundle-$1-seccomp
+		make_bundle "$sc" "$2" "$SECCOMP"
+	fi
 	: >"$TMP/log-$1"
+	echo "$TMP/bundle-$1 $sc"
 }
 
 : >"$TMP/runtimes"
-make_bundle kakoi "$(jq -r .ociVersion "$TMP/config.json")"
-echo "kakoi $KAKOI $TMP/bundle-kakoi" >>"$TMP/runtimes"
+echo "kakoi $KAKOI $(make_bundles kakoi "$(jq -r .ociVersion "$TMP/config.json")")" >>"$TMP/runtimes"
 NOTES=()
 for name in ${BENCH_RUNTIMES-crun runc}; do
 	[[ $name =~ ^[a-z0-9_-]+$ && $name != kakoi ]] || die "BENCH_RUNTIMES: bad runtime name '$name'"
 	if bin=$(PATH=$PATH:/usr/sbin:/sbin command -v "$name"); then
-		make_bundle "$name" 1.0.2
-		echo "$name $bin $TMP/bundle-$name" >>"$TMP/runtimes"
+		echo "$name $bin $(make_bundles "$name" 1.0.2)" >>"$TMP/runtimes"
 	else
 		NOTES+=("$name is not installed: skipped (apt-get install $name)")
 		echo "bench: ${NOTES[-1]}" >&2
@@ -338,7 +407,12 @@ read -r LOAD_BEFORE _ </proc/loadavg
 echo "bench: N=$N, runtimes: $(awk '{ printf "%s ", $1 }' "$TMP/runtimes")" >&2
 LIST=${BENCH_LIST:-0}
 [[ $LIST =~ ^[0-9]+$ ]] || die "BENCH_LIST must be a number, got '$LIST'"
-BENCH_TMP=$TMP BENCH_TAG=$TAG BENCH_N=$N BENCH_PAUSE=$PAUSE BENCH_STATE=$STATE BENCH_LIST=$LIST unshare -m --propagation private -- \
+PARALLEL=${BENCH_PARALLEL:-0}
+[[ $PARALLEL =~ ^[0-9]+$ && $PARALLEL != 1 ]] || die "BENCH_PARALLEL must be 0 or a number >= 2, got '$PARALLEL'"
+ROUNDS=${BENCH_ROUNDS:-3}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer, got '$ROUNDS'"
+BENCH_TMP=$TMP BENCH_TAG=$TAG BENCH_N=$N BENCH_PAUSE=$PAUSE BENCH_STATE=$STATE BENCH_LIST=$LIST \
+	BENCH_PARALLEL=$PARALLEL BENCH_ROUNDS=$ROUNDS unshare -m --propagation private -- \
 	bash "$SCRIPT" --inner
 read -r LOAD_AFTER _ </proc/loadavg
 
@@ -368,11 +442,14 @@ mapfile -t NAMES < <(awk '{ print $1 }' "$TMP/runtimes")
 declare -A MED
 OPS=(run create start delete c+s+d)
 ((LIST == 0)) || OPS+=(list)
+[[ $SECCOMP == null ]] || OPS+=(run+sc)
+((PARALLEL == 0)) || OPS+=(par)
 
 echo
 echo "kakoi benchmark: /bin/true in a busybox rootfs, N=$N interleaved iterations"
 ((LIST == 0)) || echo "list: $LIST created containers per runtime"
-[[ -z ${BENCH_SECCOMP-} ]] || echo "seccomp: ${BENCH_SECCOMP} profile in every bundle"
+[[ -z ${BENCH_SECCOMP-} ]] || echo "run+sc: run of a bundle with the ${BENCH_SECCOMP} seccomp profile"
+((PARALLEL == 0)) || echo "par: $PARALLEL runs in two parallel streams, timed whole, $ROUNDS rounds"
 where=tmpfs
 [[ $STATE == tmpfs ]] || where="disk ($(df --output=fstype "$TMP" | tail -n 1))"
 echo "pause ${PAUSE}s before each timed command; --root dirs on $where"
@@ -431,6 +508,13 @@ for o in "${others[@]}"; do
 	summary+=", $o $(ms "${MED[$o.run]}") ms (kakoi/$o $(ratio "${MED[kakoi.run]}" "${MED[$o.run]}")x)"
 done
 echo "$summary"
+if [[ $SECCOMP != null ]]; then
+	summary="summary: seccomp profile cost over a plain run, median:"
+	for name in "${NAMES[@]}"; do
+		summary+=" $name +$(ms "$(awk -v a="${MED[$name.run+sc]}" -v b="${MED[$name.run]}" 'BEGIN { print a - b }')") ms,"
+	done
+	echo "${summary%,}; kakoi run+sc/run $(ratio "${MED[kakoi.run+sc]}" "${MED[kakoi.run]}")x"
+fi
 summary="summary: peak RSS of run, median: kakoi ${MED[kakoi.rss]%.*} KB"
 for o in "${others[@]}"; do
 	summary+=", $o ${MED[$o.rss]%.*} KB (kakoi/$o $(ratio "${MED[kakoi.rss]}" "${MED[$o.rss]}")x)"
