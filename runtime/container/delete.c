@@ -74,11 +74,11 @@ static int kill_cgroup(const struct kk_record *rec, struct kk_error *err)
 static int kill_all(const struct kk_record *rec, struct kk_error *err)
 {
 	KK_AUTOCLOSE int pidfd = -1;
-	struct kk_error why = {0};
+	struct kk_error ignored = {0};
 	struct pollfd p;
 
 	if (rec->pid > 0)
-		pidfd = kk_record_pidfd(rec, &why);
+		pidfd = kk_record_pidfd(rec, &ignored);
 	if (pidfd >= 0 && kk_sys()->pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		return kk_error_sys(err, errno, "kill the container init");
@@ -89,10 +89,7 @@ static int kill_all(const struct kk_record *rec, struct kk_error *err)
 			return kk_error_set(err, KK_ERR_SYS,
 					    "the container init did not die within 10 s");
 	}
-	/* Dead for sure: waited for, or found gone ("not running"), not merely
-	 * unopenable. */
-	if ((rec->flags & KK_RECORD_OWN_PIDNS) && rec->pid > 0 &&
-	    (pidfd >= 0 || why.code == KK_ERR_INVALID))
+	if ((rec->flags & KK_RECORD_OWN_PIDNS) && kk_record_init_gone(rec))
 		return 0;
 	return kill_cgroup(rec, err);
 }

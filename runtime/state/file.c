@@ -96,21 +96,29 @@ enum put {
 	 * I/O to drop it: 0.5-1 ms a write on this VM's /run (issue 12).
 	 * Exchanged, no data is ever flushed; a record that lives for less
 	 * than the writeback interval never reaches the disk. For kakoi's own
-	 * 0700 state directory only: elsewhere an exchange with a directory
-	 * someone put at name would succeed where a rename fails. */
+	 * state directories: the pid file's directory is someone else's. */
 	PUT_EXCHANGE,
 };
+
+/* After an exchange the temp name holds what was at name. A directory is
+ * swapped back and refused, as a rename over it would be (EISDIR). Any
+ * other failed unlink leaves the old file under the temp name: the new
+ * one is in place, and the container's directory goes whole at delete
+ * (this process's next write of name also clears it). */
+static int drop_exchanged(int dir_fd, const char *tmp, const char *name)
+{
+	if (kk_sys()->unlinkat(dir_fd, tmp, 0) == 0 || errno != EISDIR)
+		return 0;
+	kk_sys()->renameat2(dir_fd, tmp, dir_fd, name, RENAME_EXCHANGE);
+	errno = EISDIR;
+	return -1;
+}
 
 static int put_in_place(int dir_fd, const char *tmp, const char *name, enum put how)
 {
 	if (how == PUT_EXCHANGE &&
-	    kk_sys()->renameat2(dir_fd, tmp, dir_fd, name, RENAME_EXCHANGE) == 0) {
-		/* The new file is in place. A failed unlink leaves the old one
-		 * under the temp name, which the next write of name and the
-		 * state directory's removal both clear. */
-		kk_sys()->unlinkat(dir_fd, tmp, 0);
-		return 0;
-	}
+	    kk_sys()->renameat2(dir_fd, tmp, dir_fd, name, RENAME_EXCHANGE) == 0)
+		return drop_exchanged(dir_fd, tmp, name);
 	/* ENOENT: no name to exchange with yet (its first write); EINVAL,
 	 * ENOSYS, EOPNOTSUPP: a filesystem or kernel without the exchange. */
 	if (how == PUT_EXCHANGE && errno != ENOENT && errno != EINVAL && errno != ENOSYS &&

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,4 +132,27 @@ int kk_record_pidfd(const struct kk_record *rec, struct kk_error *err)
 	if (!kk_record_alive(rec))
 		return kk_error_set(err, KK_ERR_INVALID, "container not running");
 	return kk_steal_fd(&fd);
+}
+
+bool kk_record_init_gone(const struct kk_record *rec)
+{
+	struct kk_error ignored = {0};
+	KK_AUTOCLOSE int fd = -1;
+	struct pollfd p;
+	uint64_t start;
+
+	if (rec->pid <= 0)
+		return false;
+	fd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
+	if (fd < 0)
+		return errno == ESRCH;
+	/* Read after the open: a match means fd is the init's (kk_record_pidfd). */
+	if (kk_pid_start_time(rec->pid, &start, &ignored) < 0)
+		return false;
+	if (start != rec->start_time)
+		return true;
+	/* Readable once the whole thread group has exited: a zombie leader
+	 * whose other threads run on is not. */
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	return poll(&p, 1, 0) == 1;
 }

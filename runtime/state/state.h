@@ -140,6 +140,12 @@ int kk_record_status(const struct kk_record *rec);
  * (KK_ERR_INVALID) when it is gone. */
 int kk_record_pidfd(const struct kk_record *rec, struct kk_error *err);
 
+/* True only with proof that the recorded init has exited, whole thread
+ * group included: its pid is free, taken by another process, or its pidfd
+ * reports the exit. False when unsure (a /proc read failed, or a zombie
+ * leader's threads live on), unlike !kk_record_alive(). */
+bool kk_record_init_gone(const struct kk_record *rec);
+
 /* Removes <root>/<id> and everything in it (not following symlinks). */
 int kk_state_remove(int root_fd, const char *id, struct kk_error *err);
 

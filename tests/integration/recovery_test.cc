@@ -16,6 +16,29 @@ namespace
 
 class Recovery : public IntegrationTest
 {
+      protected:
+	// `run --detach` of args, then waits until the state says stopped.
+	void RunUntilStopped(const std::vector<std::string> &args)
+	{
+		config_->SetArgs(args);
+		SaveConfig();
+		Result r = Kakoi({"run", "--detach", "--bundle", bundle_, id_});
+		ASSERT_EQ(r.exit_code, 0) << r;
+		ASSERT_TRUE(WaitForStatus(id_, "stopped", 5000)) << GetState(id_).result;
+	}
+	// cgroup.procs of the container's pids cgroup, which must exist.
+	std::string CgroupProcs()
+	{
+		const std::string procs = "/sys/fs/cgroup/pids" + cgroups_path_ + "/cgroup.procs";
+		EXPECT_TRUE(Exists(procs)) << procs;
+		return Exists(procs) ? ReadFile(procs) : "<missing>";
+	}
+	void ExpectDeleteLeavesNothing()
+	{
+		Result d = Kakoi({"delete", id_});
+		EXPECT_EQ(d.exit_code, 0) << d;
+		ExpectNothingLeftBehind(id_);
+	}
 };
 
 bool Contains(const std::string &s, const std::string &needle)
@@ -55,14 +78,9 @@ TEST_F(Recovery, DeleteForceCleansUpAfterACreateKilledAtAnyMoment)
 TEST_F(Recovery, DeleteKillsWhatAStoppedContainerLeftInItsCgroup)
 {
 	config_->RemoveNamespace("pid");
-	config_->SetArgs({"/bin/sh", "-c", "/probe sleep 1000 & exit 0"});
-	SaveConfig();
-	Result r = Kakoi({"run", "--detach", "--bundle", bundle_, id_});
-	ASSERT_EQ(r.exit_code, 0) << r;
-	ASSERT_TRUE(WaitForStatus(id_, "stopped", 5000)) << GetState(id_).result;
-	Result d = Kakoi({"delete", id_});
-	EXPECT_EQ(d.exit_code, 0) << d;
-	ExpectNothingLeftBehind(id_);
+	ASSERT_NO_FATAL_FAILURE(RunUntilStopped({"/bin/sh", "-c", "/probe sleep 1000 & exit 0"}));
+	EXPECT_NE(CgroupProcs(), "") << "the orphan is in the cgroup";
+	ExpectDeleteLeavesNothing();
 }
 
 // With a pid namespace of its own, the init's death takes every process of
@@ -70,15 +88,19 @@ TEST_F(Recovery, DeleteKillsWhatAStoppedContainerLeftInItsCgroup)
 // for processes in the cgroup (KK_RECORD_OWN_PIDNS), as runc does not.
 TEST_F(Recovery, AnInitWithItsOwnPidNamespaceTakesItsOrphansWithIt)
 {
-	config_->SetArgs({"/bin/sh", "-c", "/probe sleep 1000 & exit 0"});
-	SaveConfig();
-	Result r = Kakoi({"run", "--detach", "--bundle", bundle_, id_});
-	ASSERT_EQ(r.exit_code, 0) << r;
-	ASSERT_TRUE(WaitForStatus(id_, "stopped", 5000)) << GetState(id_).result;
-	EXPECT_EQ(ReadFile("/sys/fs/cgroup/pids" + cgroups_path_ + "/cgroup.procs"), "");
-	Result d = Kakoi({"delete", id_});
-	EXPECT_EQ(d.exit_code, 0) << d;
-	ExpectNothingLeftBehind(id_);
+	ASSERT_NO_FATAL_FAILURE(RunUntilStopped({"/bin/sh", "-c", "/probe sleep 1000 & exit 0"}));
+	EXPECT_EQ(CgroupProcs(), "");
+	ExpectDeleteLeavesNothing();
+}
+
+// An init whose main thread exited while another runs on reads as a zombie
+// ("stopped"), but its pid namespace lives: delete must not take it for
+// dead and skip the cgroup, or the cgroup could never be removed.
+TEST_F(Recovery, AZombieLeaderWithLiveThreadsIsStillKilled)
+{
+	ASSERT_NO_FATAL_FAILURE(RunUntilStopped({"/probe", "leader-exits"}));
+	EXPECT_NE(CgroupProcs(), "") << "the thread group is alive in the cgroup";
+	ExpectDeleteLeavesNothing();
 }
 
 TEST_F(Recovery, PreserveFdsMustNameOpenFds)

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,27 @@ static int cmd_sleep(const char *arg)
 	return 0;
 }
 
+static void *sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The main thread exits while another runs on: the process shows as a
+ * zombie (Z in /proc/<pid>/stat) although its thread group is alive. */
+static int cmd_leader_exits(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, sleep_forever, NULL) != 0)
+		return 1;
+	printf("leader exiting\n");
+	fflush(stdout);
+	pthread_exit(NULL);
+}
+
 static int cmd_isatty(void)
 {
 	printf("stdin=%s stdout=%s stderr=%s\n", isatty(0) ? "yes" : "no", isatty(1) ? "yes" : "no",
@@ -380,9 +402,11 @@ static int dispatch(const char *cmd, int argc, char **argv)
 		const char *name;
 		int (*run)(void);
 	} simple[] = {
-		{"caps", cmd_caps},   {"ids", cmd_ids},	      {"cwd", cmd_cwd},
-		{"fds", cmd_fds},     {"nnp", cmd_nnp},	      {"seccomp", cmd_seccomp},
-		{"umask", cmd_umask}, {"isatty", cmd_isatty}, {"env", cmd_env},
+		{"caps", cmd_caps},   {"ids", cmd_ids},
+		{"cwd", cmd_cwd},     {"fds", cmd_fds},
+		{"nnp", cmd_nnp},     {"seccomp", cmd_seccomp},
+		{"umask", cmd_umask}, {"isatty", cmd_isatty},
+		{"env", cmd_env},     {"leader-exits", cmd_leader_exits},
 	};
 	static const struct {
 		const char *name;

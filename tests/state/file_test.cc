@@ -183,24 +183,30 @@ TEST_F(StateFile, AReplacedFileIsExchangedAndTheOldOneUnlinked)
 	EXPECT_EQ(ListDir(tmp_.path()), (std::vector<std::string>{"keep", "record"}));
 }
 
-// A filesystem without RENAME_EXCHANGE (EINVAL) still gets an atomic
-// rename; an exchange that fails otherwise fails the write.
+int exchange_errno;
+
+// A filesystem or kernel without RENAME_EXCHANGE (EINVAL, ENOSYS,
+// EOPNOTSUPP) still gets an atomic rename; an exchange that fails
+// otherwise fails the write.
 TEST_F(StateFile, WithoutExchangeTheWriteRenames)
 {
 	struct kk_sys fake = kk_sys_linux;
 	fake.renameat2 = [](int od, const char *op, int nd, const char *np, unsigned int flags) {
 		if (flags & RENAME_EXCHANGE) {
-			errno = EINVAL;
+			errno = exchange_errno;
 			return -1;
 		}
 		return renameat2(od, op, nd, np, flags);
 	};
 	kk_sys_set(&fake);
-	WriteAll(tmp_ / "record", "old");
 	kk_error err{};
-	ASSERT_EQ(Write("record", "new", &err), 0) << err.msg;
-	EXPECT_EQ(ReadAll(tmp_ / "record"), "new");
-	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
+	for (int e : {EINVAL, ENOSYS, EOPNOTSUPP}) {
+		exchange_errno = e;
+		WriteAll(tmp_ / "record", "old");
+		ASSERT_EQ(Write("record", "new", &err), 0) << e << ": " << err.msg;
+		EXPECT_EQ(ReadAll(tmp_ / "record"), "new") << e;
+		EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"}) << e;
+	}
 
 	fake.renameat2 = [](int od, const char *op, int nd, const char *np, unsigned int flags) {
 		if (flags & RENAME_EXCHANGE) {
@@ -216,8 +222,9 @@ TEST_F(StateFile, WithoutExchangeTheWriteRenames)
 }
 
 // A failed unlink of the exchanged-out old file does not fail the write:
-// the new file is in place, and the next write clears the leftover.
-TEST_F(StateFile, AnOldFileLeftUnderTheTempNameIsClearedByTheNextWrite)
+// the new file is in place. The leftover goes with the directory at
+// delete; a later write by the same process (same temp name) clears it.
+TEST_F(StateFile, AFailedUnlinkAfterTheExchangeKeepsTheNewFile)
 {
 	struct kk_sys fake = kk_sys_linux;
 	fake.unlinkat = [](int, const char *, int) {
@@ -233,6 +240,19 @@ TEST_F(StateFile, AnOldFileLeftUnderTheTempNameIsClearedByTheNextWrite)
 	kk_sys_set(nullptr);
 	ASSERT_EQ(Write("record", "newer", &err), 0) << err.msg;
 	EXPECT_EQ(ReadAll(tmp_ / "record"), "newer");
+	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
+}
+
+// A directory at the name is swapped back and refused, as a rename over it
+// would be: it stays where it was, and no temp file is left.
+TEST_F(StateFile, ADirectoryAtTheNameIsRefused)
+{
+	ASSERT_EQ(mkdir((tmp_ / "record").c_str(), 0700), 0);
+	WriteAll(tmp_ / "record/inside", "x");
+	kk_error err{};
+	EXPECT_EQ(Write("record", "new", &err), -1);
+	EXPECT_EQ(err.sys_errno, EISDIR) << err.msg;
+	EXPECT_EQ(ReadAll(tmp_ / "record/inside"), "x");
 	EXPECT_EQ(ListDir(tmp_.path()), std::vector<std::string>{"record"});
 }
 
