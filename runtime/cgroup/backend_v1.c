@@ -11,9 +11,22 @@
 #include "base/warn.h"
 #include "runtime/cgroup/cgroup_backend.h"
 
+/* Unreadable counts as set: a directory we did not make is not ours to
+ * judge unless it plainly cannot hold a process. */
+static bool cpuset_empty(const char *file)
+{
+	struct kk_error ignored = {0};
+	char value[8];
+
+	return cg_read(file, value, sizeof(value), &ignored) == 0 && value[0] == '\0';
+}
+
 /* A new v1 cpuset directory starts with empty cpus and mems, and nothing
  * can join it (or be limited in it) until both are set: copy the parent's,
- * as the kernel would with cgroup.clone_children. */
+ * as the kernel would with cgroup.clone_children. A directory that already
+ * existed is filled too when it is still empty (runc's cpusetEnsureParent):
+ * a concurrent create may have made kakoi's shared /kakoi a moment ago and
+ * not yet copied into it, and a child of an empty cpuset would be empty. */
 static int cpuset_copy(const char *parent, const char *dir, bool created, const struct cg_hier *h,
 		       uint64_t flags, struct kk_undo *undo, struct kk_error *err)
 {
@@ -21,13 +34,15 @@ static int cpuset_copy(const char *parent, const char *dir, bool created, const 
 
 	(void)h;
 	(void)undo;
-	if (!created || !(flags & CG_CREATE_CPUSET_COPY))
+	if (!(flags & CG_CREATE_CPUSET_COPY))
 		return 0;
 	for (size_t i = 0; i < 2; i++) {
 		char from[PATH_MAX], to[PATH_MAX], value[4096];
 
 		snprintf(from, sizeof(from), "%s/%s", parent, files[i]);
 		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
+		if (!created && !cpuset_empty(to))
+			continue;
 		if (cg_read(from, value, sizeof(value), err) < 0 || cg_write(to, value, err) < 0)
 			return -1;
 	}

@@ -2,6 +2,8 @@
 // values, the undo stack puts the tree back as it was, kk_cgroup_remove
 // removes what was made (sub-cgroups first, and kakoi's empty prefix, never
 // another parent), kk_cgroup_pids reads cgroup.procs.
+#include <sys/stat.h>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -61,6 +63,39 @@ TEST(Apply, V1WritesLimitsCopiesCpusetAndUndoes)
 
 	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
 	EXPECT_EQ(fakecg::snapshot(), before);
+}
+
+// A concurrent create may have made the shared /kakoi and not yet copied
+// the cpuset into it: the next one fills it rather than make an empty
+// child (the kernel refuses to put a task in it, ENOSPC). An existing
+// parent with values of its own keeps them, and neither is undone.
+TEST(Apply, V1FillsAnEmptyExistingCpusetParentAndKeepsASetOne)
+{
+	for (const std::string parent_cpus : {"", "1\n"}) {
+		Tree t(Layout::V1);
+		Cgroup cg;
+		Plan plan;
+		kk_resources res = {};
+		kk_undo undo = KK_UNDO_INIT;
+		kk_error err = {};
+		std::string kakoi = t.root() + "/cpuset/kakoi";
+		ASSERT_EQ(mkdir(kakoi.c_str(), 0755), 0);
+		fakecg::write_file(kakoi + "/cpuset.cpus", parent_cpus);
+		fakecg::write_file(kakoi + "/cpuset.mems", "");
+
+		ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
+		ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 4242, &undo), "");
+		std::string want = parent_cpus.empty() ? "0-3" : "1\n";
+		EXPECT_EQ(read_file(kakoi + "/cpuset.cpus"), want) << parent_cpus;
+		EXPECT_EQ(read_file(kakoi + "/cpuset.mems"), "0");
+		EXPECT_EQ(read_file(kakoi + "/c1/cpuset.cpus"), parent_cpus.empty() ? "0-3" : "1");
+		EXPECT_EQ(read_file(kakoi + "/c1/cpuset.mems"), "0");
+		EXPECT_EQ(read_file(kakoi + "/c1/cgroup.procs"), "4242");
+
+		ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+		EXPECT_EQ(read_file(kakoi + "/c1/cgroup.procs"), "<missing>");
+		EXPECT_EQ(read_file(kakoi + "/cpuset.cpus"), want) << "an existing parent stays";
+	}
 }
 
 TEST(Apply, V2EnablesControllersInParentsAndUndoes)

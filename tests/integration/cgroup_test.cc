@@ -1,9 +1,12 @@
 // Resource limits land in the host's cgroup v1 hierarchies at cgroupsPath
 // while the container runs, the init is in them, and delete removes them.
+#include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
+#include "tests/scope/scope.h"
 
 namespace kk_it
 {
@@ -85,6 +88,45 @@ TEST_F(Cgroup, LimitsAreWrittenAtCreate)
 	EXPECT_EQ(ReadFile(kPids + cgroups_path_ + "/pids.max"), "7\n");
 	pid_t pid = GetState(id_).pid;
 	EXPECT_EQ(ReadFile(kPids + cgroups_path_ + "/cgroup.procs"), std::to_string(pid) + "\n");
+}
+
+// A create that finds its v1 cpuset parent made but still empty, as a
+// concurrent create leaves kakoi's shared /kakoi between its mkdir and its
+// copy of the cpus (`BENCH_PARALLEL` hit it): the init could not join an
+// empty child (ENOSPC). The parent is filled from its own parent instead,
+// and left in place: it is not kakoi's.
+TEST_F(Cgroup, AnEmptyCpusetParentIsFilledBeforeTheContainerJoins)
+{
+	const std::string cpuset = "/sys/fs/cgroup/cpuset";
+	if (!Exists(cpuset + "/cpuset.cpus"))
+		GTEST_SKIP() << "no v1 cpuset hierarchy on this host";
+	std::string parent = kk_scope::CgroupParent() + "/empty-cpuset";
+	std::string id = ExtraId("in-empty");
+	ASSERT_EQ(mkdir((cpuset + kk_scope::CgroupParent()).c_str(), 0755) == 0 || errno == EEXIST,
+		  true);
+	ASSERT_EQ(mkdir((cpuset + parent).c_str(), 0755), 0) << strerror(errno);
+	ASSERT_EQ(ReadFile(cpuset + parent + "/cpuset.cpus"), "\n");
+	config_->SetArgs({"/probe", "exit", "0"});
+	config_->SetCgroupsPath(parent + "/" + id);
+	SaveConfig();
+
+	Result r = Kakoi({"create", "--bundle", bundle_, id});
+	EXPECT_EQ(r.exit_code, 0) << r;
+	std::string host_cpus = ReadFile(cpuset + "/cpuset.cpus");
+	EXPECT_EQ(ReadFile(cpuset + parent + "/cpuset.cpus"), host_cpus);
+	EXPECT_EQ(ReadFile(cpuset + parent + "/" + id + "/cpuset.cpus"), host_cpus);
+	EXPECT_EQ(ReadFile(cpuset + parent + "/" + id + "/cgroup.procs"),
+		  std::to_string(GetState(id).pid) + "\n");
+
+	EXPECT_EQ(Kakoi({"delete", "--force", id}).exit_code, 0);
+	ExpectNothingLeftBehind(id);
+	EXPECT_FALSE(Exists(cpuset + parent + "/" + id));
+	// kakoi removes only its own /kakoi prefix; this parent is the test's.
+	for (const auto &h : CgroupHierarchies()) {
+		if (Exists(h + parent)) {
+			EXPECT_EQ(rmdir((h + parent).c_str()), 0) << h + parent;
+		}
+	}
 }
 
 } // namespace

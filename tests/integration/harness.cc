@@ -35,10 +35,7 @@ static std::string TestId()
 	return id.substr(0, 90) + "-" + std::to_string(getpid());
 }
 
-// Every cgroup hierarchy root: /sys/fs/cgroup itself (v2, or the tmpfs of
-// v1 where nothing should appear either) and each directory under it,
-// including the hybrid layout's "unified".
-static std::vector<std::string> CgroupHierarchies()
+std::vector<std::string> CgroupHierarchies()
 {
 	std::vector<std::string> out{kCgroupRoot};
 	DIR *d = opendir(kCgroupRoot);

@@ -222,6 +222,11 @@ class IntegrationTest : public ::testing::Test
 	void CleanUpHost();
 };
 
+// Every cgroup hierarchy root: /sys/fs/cgroup itself (v2, or the tmpfs of
+// v1 where nothing should appear either) and each directory under it,
+// including the hybrid layout's "unified".
+std::vector<std::string> CgroupHierarchies();
+
 // The ids of the BPF_CGROUP_DEVICE programs attached to the cgroup2
 // directory dir. A failed query is a test failure (and no ids), never ids
 // a count could mistake for programs.
