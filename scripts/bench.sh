@@ -237,8 +237,10 @@ inner_main() {
 	if mountpoint -q /sys/fs/cgroup/unified; then
 		umount /sys/fs/cgroup/unified
 	fi
+	# crun leaves a directory with a written cgroup.procs (a page each) per
+	# container here: room for the par rows' hundreds of runs.
 	if [[ -d /sys/fs/cgroup/unified ]]; then
-		mount -t tmpfs -o size=1m,mode=755 kakoi-bench /sys/fs/cgroup/unified
+		mount -t tmpfs -o size=64m,mode=755 kakoi-bench /sys/fs/cgroup/unified
 	fi
 	# Lives and dies with this namespace, like the runtimes' own /run.
 	if [[ $BENCH_STATE == tmpfs ]]; then
