@@ -3,6 +3,7 @@
 // create (with runc's wording), the cwd cannot leave the container, the pty
 // reaches --console-socket, plan touches nothing, errors reach --log as
 // runc-shaped JSON, and one ID cannot be created twice at once.
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -74,6 +75,63 @@ TEST_F(Security, TheInitRunsFromASealedCopyOfTheBinary)
 	if (fd >= 0)
 		close(fd);
 	EXPECT_EQ(Kakoi({"delete", "--force", id_}).exit_code, 0);
+	ExpectNothingLeftBehind(id_);
+}
+
+// CVE-2019-5736 as runc met it: the entrypoint is a script whose
+// interpreter is /proc/self/exe, so when the init execs it the kernel runs
+// the init's own binary inside the container, as a container process. That
+// process may keep its /proc/self/exe open and write it once nothing runs
+// it, so it must be kakoi's sealed copy and never the binary on the host,
+// whatever the namespaces. The script runs `kakoi update ID --resources -`,
+// which reads stdin first: that keeps it alive for the host to look at.
+// kakoi needs the host's dynamic loader and libc in the container for
+// that (the attack needs an image that has them, as most images do).
+TEST_F(Security, AnEntrypointInterpretedByProcSelfExeGetsTheSealedCopy)
+{
+	config_->AddMount("/lib64", "bind", "/usr/lib64", {"rbind", "ro"});
+	config_->AddMount("/lib/x86_64-linux-gnu", "bind", "/usr/lib/x86_64-linux-gnu",
+			  {"rbind", "ro"});
+	std::string script = rootfs_ + "/selfexe";
+	{
+		int fd = open(script.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		ASSERT_GE(fd, 0) << strerror(errno);
+		const char text[] = "#!/proc/self/exe update\n";
+		ASSERT_EQ(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+		close(fd);
+	}
+	config_->SetArgs({"/selfexe", "--resources", "-"});
+	SaveConfig();
+	int in[2];
+	ASSERT_EQ(pipe2(in, O_CLOEXEC), 0);
+	RunOptions with_stdin;
+	with_stdin.fds[0] = in[0];
+	auto run = KakoiSpawn({"run", "--bundle", bundle_, id_}, with_stdin);
+	close(in[0]);
+
+	pid_t pid = 0;
+	EXPECT_TRUE(WaitUntil([&] {
+		pid = GetState(id_).pid;
+		return pid > 0 &&
+		       ReadFile("/proc/" + std::to_string(pid) + "/cmdline").find("update") !=
+			       std::string::npos;
+	})) << "the script never ran the runtime's binary: "
+	    << run->Err();
+	std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+	char target[256] = {};
+	EXPECT_GT(readlink(exe.c_str(), target, sizeof(target) - 1), 0);
+	EXPECT_EQ(std::string(target).rfind("/memfd:kakoi", 0), 0u) << target;
+	int fd = open(exe.c_str(), O_RDONLY | O_CLOEXEC);
+	EXPECT_GE(fd, 0) << strerror(errno);
+	int want = F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL;
+	EXPECT_EQ(fd >= 0 ? fcntl(fd, F_GET_SEALS) & want : -1, want) << target;
+	if (fd >= 0)
+		close(fd);
+
+	close(in[1]); // update reads EOF, fails, and the container ends
+	Result r = run->Wait();
+	EXPECT_EQ(r.exit_code, 1) << r;
+	EXPECT_TRUE(Contains(r.err, "kakoi: ")) << r;
 	ExpectNothingLeftBehind(id_);
 }
 
