@@ -180,7 +180,8 @@ extern const struct cg_backend cg_backend_v1;
 extern const struct cg_backend cg_backend_v2;
 
 /* create() flags, kept in the op so the plan shows them. */
-#define CG_CREATE_CPUSET_COPY (1ULL << 63) /* v1: copy the parent's cpus/mems */
+#define CG_CREATE_CPUSET_COPY                                                                      \
+	(1ULL << 63) /* v1: copy the parent's cpus/mems into new and empty dirs */
 /* The low bits are the v2 controllers to enable, indexed by cg_v2_controllers. */
 extern const char *const cg_v2_controllers[];
 int cg_v2_controller_bit(const char *name); /* -1 when not a known v2 controller */

@@ -107,7 +107,8 @@ static void create_describe(const struct kk_op *op, char *buf, size_t len)
 	size_t n = (size_t)snprintf(buf, len, "mkdir -p %s (mode 0755)", op->path);
 
 	if (op->num2 & CG_CREATE_CPUSET_COPY && n < len)
-		n += (size_t)snprintf(buf + n, len - n, ", copy cpuset.cpus/mems into new dirs");
+		n += (size_t)snprintf(buf + n, len - n,
+				      ", copy cpuset.cpus/mems into new and empty dirs");
 	if ((op->num2 & ~CG_CREATE_CPUSET_COPY) != 0 && n < len) {
 		n += (size_t)snprintf(buf + n, len - n, ", enable");
 		for (int i = 0; cg_v2_controllers[i] != NULL && n < len; i++)

@@ -63,9 +63,9 @@ TEST(PlanOps, PidsLimitOnV1ListsCreateSetEnter)
 	V lines = Lines(plan.plan);
 	ASSERT_GE(lines.size(), 11u);
 	EXPECT_EQ(lines[0], "cgroup-create mkdir -p " + t.root() + "/blkio/kakoi/c1 (mode 0755)");
-	EXPECT_EQ(lines[2],
-		  "cgroup-create mkdir -p " + t.root() +
-			  "/cpuset/kakoi/c1 (mode 0755), copy cpuset.cpus/mems into new dirs");
+	EXPECT_EQ(lines[2], "cgroup-create mkdir -p " + t.root() +
+				    "/cpuset/kakoi/c1 (mode 0755), copy cpuset.cpus/mems into new "
+				    "and empty dirs");
 	EXPECT_EQ(lines[9], "cgroup-set write 100 to pids:/kakoi/c1/pids.max");
 	EXPECT_EQ(plan.plan.ops[9].type->phase, KK_PHASE_HOST_PREPARE);
 	EXPECT_EQ(lines.back().rfind("cgroup-enter ", 0), 0u);

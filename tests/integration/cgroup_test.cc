@@ -1,9 +1,15 @@
 // Resource limits land in the host's cgroup v1 hierarchies at cgroupsPath
 // while the container runs, the init is in them, and delete removes them.
 #include <errno.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/integration/harness.h"
 #include "tests/scope/scope.h"
@@ -90,6 +96,42 @@ TEST_F(Cgroup, LimitsAreWrittenAtCreate)
 	EXPECT_EQ(ReadFile(kPids + cgroups_path_ + "/cgroup.procs"), std::to_string(pid) + "\n");
 }
 
+bool IsV1Hierarchy(const std::string &dir)
+{
+	struct statfs fs;
+	return statfs(dir.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC;
+}
+
+// A parent the test makes itself, with the container's directory in it:
+// removed from every hierarchy however the test ends (kakoi removes only
+// its own /kakoi prefix, and the harness only CgroupParent()/<id>).
+class OwnParent
+{
+      public:
+	OwnParent(std::string parent, std::string id)
+	    : parent_(std::move(parent)), id_(std::move(id))
+	{
+	}
+	~OwnParent()
+	{
+		Remove();
+	}
+	// Returns the directories it could not remove.
+	std::vector<std::string> Remove() const
+	{
+		std::vector<std::string> left;
+		for (const auto &h : CgroupHierarchies()) {
+			RemoveCgroup(h + parent_ + "/" + id_);
+			if (rmdir((h + parent_).c_str()) < 0 && errno != ENOENT)
+				left.push_back(h + parent_);
+		}
+		return left;
+	}
+
+      private:
+	std::string parent_, id_;
+};
+
 // A create that finds its v1 cpuset parent made but still empty, as a
 // concurrent create leaves kakoi's shared /kakoi between its mkdir and its
 // copy of the cpus (`BENCH_PARALLEL` hit it): the init could not join an
@@ -98,14 +140,20 @@ TEST_F(Cgroup, LimitsAreWrittenAtCreate)
 TEST_F(Cgroup, AnEmptyCpusetParentIsFilledBeforeTheContainerJoins)
 {
 	const std::string cpuset = "/sys/fs/cgroup/cpuset";
-	if (!Exists(cpuset + "/cpuset.cpus"))
+	if (!IsV1Hierarchy(cpuset))
 		GTEST_SKIP() << "no v1 cpuset hierarchy on this host";
 	std::string parent = kk_scope::CgroupParent() + "/empty-cpuset";
 	std::string id = ExtraId("in-empty");
 	ASSERT_EQ(mkdir((cpuset + kk_scope::CgroupParent()).c_str(), 0755) == 0 || errno == EEXIST,
 		  true);
 	ASSERT_EQ(mkdir((cpuset + parent).c_str(), 0755), 0) << strerror(errno);
+	OwnParent own(parent, id);
+	// With cgroup.clone_children set (LXC sets it) the kernel fills a new
+	// directory itself: empty it, as a racing create leaves it.
+	WriteFile(cpuset + parent + "/cpuset.cpus", "\n");
+	WriteFile(cpuset + parent + "/cpuset.mems", "\n");
 	ASSERT_EQ(ReadFile(cpuset + parent + "/cpuset.cpus"), "\n");
+	ASSERT_EQ(ReadFile(cpuset + parent + "/cpuset.mems"), "\n");
 	config_->SetArgs({"/probe", "exit", "0"});
 	config_->SetCgroupsPath(parent + "/" + id);
 	SaveConfig();
@@ -119,14 +167,10 @@ TEST_F(Cgroup, AnEmptyCpusetParentIsFilledBeforeTheContainerJoins)
 		  std::to_string(GetState(id).pid) + "\n");
 
 	EXPECT_EQ(Kakoi({"delete", "--force", id}).exit_code, 0);
-	ExpectNothingLeftBehind(id);
-	EXPECT_FALSE(Exists(cpuset + parent + "/" + id));
-	// kakoi removes only its own /kakoi prefix; this parent is the test's.
-	for (const auto &h : CgroupHierarchies()) {
-		if (Exists(h + parent)) {
-			EXPECT_EQ(rmdir((h + parent).c_str()), 0) << h + parent;
-		}
-	}
+	ExpectNothingLeftBehind(id); // state, processes, mounts
+	for (const auto &h : CgroupHierarchies())
+		EXPECT_FALSE(Exists(h + parent + "/" + id)) << "left behind by delete";
+	EXPECT_EQ(own.Remove(), std::vector<std::string>{});
 }
 
 } // namespace

@@ -161,8 +161,7 @@ void IntegrationTest::ExpectNothingLeftBehind(const std::string &id)
 	EXPECT_TRUE(left.empty()) << "left behind by container " << id << ":\n" << list;
 }
 
-// Kills what is still in a cgroup of ours, waits for it to empty, removes it.
-static void RemoveCgroup(const std::string &dir)
+void RemoveCgroup(const std::string &dir)
 {
 	if (!Exists(dir))
 		return;

@@ -227,6 +227,10 @@ class IntegrationTest : public ::testing::Test
 // including the hybrid layout's "unified".
 std::vector<std::string> CgroupHierarchies();
 
+// Kills what is still in a cgroup of ours (dir: a hierarchy root joined
+// with its path), waits for it to empty, removes it.
+void RemoveCgroup(const std::string &dir);
+
 // The ids of the BPF_CGROUP_DEVICE programs attached to the cgroup2
 // directory dir. A failed query is a test failure (and no ids), never ids
 // a count could mistake for programs.

@@ -3,15 +3,19 @@
 // create (with runc's wording), the cwd cannot leave the container, the pty
 // reaches --console-socket, plan touches nothing, errors reach --log as
 // runc-shaped JSON, and one ID cannot be created twice at once.
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include <set>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <tuple>
@@ -78,6 +82,46 @@ TEST_F(Security, TheInitRunsFromASealedCopyOfTheBinary)
 	ExpectNothingLeftBehind(id_);
 }
 
+// The dynamic loader a binary asks for (PT_INTERP); "" when it is static.
+std::string Interpreter(const std::string &binary)
+{
+	std::string elf = ReadFile(binary);
+	const auto *eh = reinterpret_cast<const Elf64_Ehdr *>(elf.data());
+	if (elf.size() < sizeof(Elf64_Ehdr) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return "";
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		size_t at = eh->e_phoff + i * eh->e_phentsize;
+		if (at + sizeof(Elf64_Phdr) > elf.size())
+			return "";
+		const auto *ph = reinterpret_cast<const Elf64_Phdr *>(elf.data() + at);
+		if (ph->p_type == PT_INTERP && ph->p_offset + ph->p_filesz <= elf.size())
+			return std::string(elf.data() + ph->p_offset,
+					   strnlen(elf.data() + ph->p_offset, ph->p_filesz));
+	}
+	return "";
+}
+
+// Binds in, read-only, each directory along the loader's symlink chain at
+// the path the chain names it by (Debian: /lib64, then /lib/<triplet>).
+// ld.so finds libc beside the file it really is, one of its default paths.
+void BindLoader(Config *config, std::string path)
+{
+	std::set<std::string> bound;
+	for (int hops = 0; hops < 8 && path.rfind('/') != std::string::npos; hops++) {
+		std::string dir = path.substr(0, path.rfind('/'));
+		char real[PATH_MAX], link[PATH_MAX];
+		if (realpath(dir.c_str(), real) == nullptr)
+			return;
+		if (bound.insert(dir).second)
+			config->AddMount(dir, "bind", real, {"rbind", "ro"});
+		ssize_t n = readlink(path.c_str(), link, sizeof(link) - 1);
+		if (n <= 0)
+			return;
+		link[n] = '\0';
+		path = link[0] == '/' ? std::string(link) : dir + "/" + link;
+	}
+}
+
 // CVE-2019-5736 as runc met it: the entrypoint is a script whose
 // interpreter is /proc/self/exe, so when the init execs it the kernel runs
 // the init's own binary inside the container, as a container process. That
@@ -85,13 +129,11 @@ TEST_F(Security, TheInitRunsFromASealedCopyOfTheBinary)
 // it, so it must be kakoi's sealed copy and never the binary on the host,
 // whatever the namespaces. The script runs `kakoi update ID --resources -`,
 // which reads stdin first: that keeps it alive for the host to look at.
-// kakoi needs the host's dynamic loader and libc in the container for
-// that (the attack needs an image that has them, as most images do).
+// kakoi needs its dynamic loader and libc in the container for that (the
+// attack needs an image that has them, as most images do).
 TEST_F(Security, AnEntrypointInterpretedByProcSelfExeGetsTheSealedCopy)
 {
-	config_->AddMount("/lib64", "bind", "/usr/lib64", {"rbind", "ro"});
-	config_->AddMount("/lib/x86_64-linux-gnu", "bind", "/usr/lib/x86_64-linux-gnu",
-			  {"rbind", "ro"});
+	BindLoader(config_.get(), Interpreter(KakoiBinary()));
 	std::string script = rootfs_ + "/selfexe";
 	{
 		int fd = open(script.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);

@@ -17,14 +17,14 @@
 namespace kk_mgr
 {
 
-using kk_managers::Lines;
-using kk_managers::ProcStatus;
-using kk_managers::ShellLine;
-using kk_managers::Trim;
 using kk_it::ReadFile;
 using kk_it::Result;
 using kk_it::RunOptions;
 using kk_it::WaitUntil;
+using kk_managers::Lines;
+using kk_managers::ProcStatus;
+using kk_managers::ShellLine;
+using kk_managers::Trim;
 
 // Deadlines, in ms: ctr goes through the daemon and the shim, and a first
 // container start has to mount the snapshot.
