@@ -98,6 +98,33 @@ TEST(Apply, V1FillsAnEmptyExistingCpusetParentAndKeepsASetOne)
 	}
 }
 
+// The fill of an existing empty parent fails (its first write): create
+// fails naming the file, and the undo leaves the tree as it was, the
+// parent still empty.
+TEST(Apply, AFailedFillOfAnEmptyCpusetParentLeavesNothing)
+{
+	Tree t(Layout::V1);
+	Cgroup cg;
+	Plan plan;
+	kk_resources res = {};
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+	std::string kakoi = t.root() + "/cpuset/kakoi";
+	ASSERT_EQ(mkdir(kakoi.c_str(), 0755), 0);
+	fakecg::write_file(kakoi + "/cpuset.cpus", "");
+	fakecg::write_file(kakoi + "/cpuset.mems", "");
+	auto before = fakecg::snapshot();
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
+	fakecg::state().fail_write_at = 1;
+	std::string e = cgtest::Apply(plan.plan, cg.cg, 4242, &undo);
+	EXPECT_NE(e.find("write " + kakoi + "/cpuset.cpus: Input/output error"), std::string::npos)
+		<< e;
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before);
+	EXPECT_EQ(read_file(kakoi + "/cpuset.cpus"), "");
+}
+
 TEST(Apply, V2EnablesControllersInParentsAndUndoes)
 {
 	Tree t(Layout::V2);
