@@ -65,6 +65,17 @@ TEST(Apply, V1WritesLimitsCopiesCpusetAndUndoes)
 	EXPECT_EQ(fakecg::snapshot(), before);
 }
 
+// The shared /kakoi in the cpuset hierarchy, as another create left it:
+// made, with these cpus and no mems yet. Returns its path.
+std::string CpusetParent(const Tree &t, const std::string &cpus)
+{
+	std::string kakoi = t.root() + "/cpuset/kakoi";
+	EXPECT_EQ(mkdir(kakoi.c_str(), 0755), 0);
+	fakecg::write_file(kakoi + "/cpuset.cpus", cpus);
+	fakecg::write_file(kakoi + "/cpuset.mems", "");
+	return kakoi;
+}
+
 // A concurrent create may have made the shared /kakoi and not yet copied
 // the cpuset into it: the next one fills it rather than make an empty
 // child (the kernel refuses to put a task in it, ENOSPC). An existing
@@ -78,10 +89,7 @@ TEST(Apply, V1FillsAnEmptyExistingCpusetParentAndKeepsASetOne)
 		kk_resources res = {};
 		kk_undo undo = KK_UNDO_INIT;
 		kk_error err = {};
-		std::string kakoi = t.root() + "/cpuset/kakoi";
-		ASSERT_EQ(mkdir(kakoi.c_str(), 0755), 0);
-		fakecg::write_file(kakoi + "/cpuset.cpus", parent_cpus);
-		fakecg::write_file(kakoi + "/cpuset.mems", "");
+		std::string kakoi = CpusetParent(t, parent_cpus);
 
 		ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
 		ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 4242, &undo), "");
@@ -109,10 +117,7 @@ TEST(Apply, AFailedFillOfAnEmptyCpusetParentLeavesNothing)
 	kk_resources res = {};
 	kk_undo undo = KK_UNDO_INIT;
 	kk_error err = {};
-	std::string kakoi = t.root() + "/cpuset/kakoi";
-	ASSERT_EQ(mkdir(kakoi.c_str(), 0755), 0);
-	fakecg::write_file(kakoi + "/cpuset.cpus", "");
-	fakecg::write_file(kakoi + "/cpuset.mems", "");
+	std::string kakoi = CpusetParent(t, "");
 	auto before = fakecg::snapshot();
 
 	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, &res, &cg, &plan), "");
