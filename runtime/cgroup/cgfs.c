@@ -131,10 +131,11 @@ static int mkdir_walk(const struct cg_hier *h, const char *path, cg_made_fn made
 /* mkdir -p of path under h->root, parents first, so the undo stack removes
  * the deepest first. Directories that already exist are left alone.
  *
- * A shared parent (kakoi's own /kakoi) is removed by the delete of its last
- * container when it is empty, which it is between our mkdir of it and of our
- * directory inside: a concurrent create then sees ENOENT. Walk again; the
- * undo of a parent that someone else removed finds it gone, which is done. */
+ * A shared parent (kakoi's own /kakoi) can be removed while it is empty, which
+ * it is between our mkdir of it and of our directory inside: by the rollback
+ * of a concurrent create that made it, or by an operator. We then see ENOENT.
+ * Walk again; the undo of a parent that someone else removed finds it gone,
+ * which is done. */
 int cg_mkdir_p(const struct cg_hier *h, const char *path, cg_made_fn made, uint64_t flags,
 	       struct kk_undo *undo, struct kk_error *err)
 {
@@ -175,24 +176,15 @@ static int remove_tree(const char *dir, struct kk_error *err)
 	return 0;
 }
 
-/* The container's directory, then its parents under kakoi's own prefix
- * while they are empty (another container's directory keeps them). */
+/* The container's directory and what is under it; never a parent. kakoi's
+ * own /kakoi stays once made, as runc leaves the parents of the paths it is
+ * given: in a cpuset hierarchy the first cgroup below the root turns a
+ * kernel static key on and the removal of the last turns it off, each time
+ * patching kernel text on every CPU (about 1.5 ms each way on a VM), and
+ * a /kakoi made and removed around every container paid both, every run
+ * (docs/benchmarks.md). A create's rollback still removes a /kakoi it made. */
 int cg_remove_dir(const struct kk_cgroup *cg, const struct cg_hier *h, struct kk_error *err)
 {
-	size_t prefix = strlen(KK_CGROUP_PREFIX);
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (remove_tree(h->dir, err) < 0)
-		return -1;
-	if (strncmp(cg->path, KK_CGROUP_PREFIX "/", prefix + 1) != 0)
-		return 0;
-	snprintf(dir, sizeof(dir), "%s", h->dir);
-	while ((slash = strrchr(dir, '/')) != NULL &&
-	       (size_t)(slash - dir) >= strlen(h->root) + prefix) {
-		*slash = '\0';
-		if (kk_sys()->unlinkat(AT_FDCWD, dir, AT_REMOVEDIR) < 0)
-			break; /* not empty (or already gone): not ours to judge */
-	}
-	return 0;
+	(void)cg;
+	return remove_tree(h->dir, err);
 }

@@ -18,8 +18,9 @@
  * root and the longest control file name. */
 #define KK_CGROUP_PATH_MAX 1024
 
-/* kakoi's own prefix: parents under it are removed with the cgroup when
- * they become empty; parents anywhere else are never removed. */
+/* kakoi's own prefix for the default path (/kakoi/<id>). A delete never
+ * removes a parent, this one included (cg_remove_dir says why); only the
+ * rollback of the create that made it does. */
 #define KK_CGROUP_PREFIX "/kakoi"
 
 struct cg_backend;

@@ -32,6 +32,12 @@ bool Has(const V &v, const std::string &s)
 	return false;
 }
 
+bool IsDir(const std::string &path)
+{
+	struct stat st;
+	return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 TEST(Apply, V1WritesLimitsCopiesCpusetAndUndoes)
 {
 	Tree t(Layout::V1);
@@ -201,7 +207,11 @@ TEST(Apply, HybridWritesHugetlbInUnifiedAndUndoes)
 	EXPECT_EQ(fakecg::snapshot(), before);
 }
 
-TEST(Remove, TakesKakoiPrefixWhenEmptyOnly)
+// A delete takes the container's directory and leaves kakoi's own /kakoi
+// for the next container, in every hierarchy, even once it is empty: its
+// removal and remaking around each container flipped the kernel's cpuset
+// static key twice a run (cgfs.c).
+TEST(Remove, LeavesKakoisOwnPrefixForTheNextContainer)
 {
 	Tree t(Layout::HYBRID);
 	auto before = fakecg::snapshot();
@@ -222,10 +232,33 @@ TEST(Remove, TakesKakoiPrefixWhenEmptyOnly)
 
 	ASSERT_EQ(kk_cgroup_remove(one.cg, &err), 0) << err.msg;
 	EXPECT_EQ(read_file(t.root() + "/pids/kakoi/c2/cgroup.procs"), "2"); // c2 kept
+	EXPECT_FALSE(IsDir(t.root() + "/pids/kakoi/c1"));
 	ASSERT_EQ(kk_cgroup_remove(two.cg, &err), 0) << err.msg;
-	EXPECT_EQ(fakecg::snapshot(), before); // and /kakoi went with the last one
+	for (const char *h : {"pids", "memory", "cpuset", "unified"}) {
+		EXPECT_TRUE(IsDir(t.root() + "/" + h + "/kakoi")) << h;
+		EXPECT_FALSE(IsDir(t.root() + "/" + h + "/kakoi/c2")) << h;
+	}
+	EXPECT_NE(fakecg::snapshot(), before);
 	// Removing again: nothing there is fine.
 	EXPECT_EQ(kk_cgroup_remove(two.cg, &err), 0) << err.msg;
+}
+
+// The rollback of the create that made /kakoi still takes it (while empty):
+// a failed create leaves the tree as it found it.
+TEST(Remove, TheUndoOfTheCreateThatMadeThePrefixTakesIt)
+{
+	Tree t(Layout::V1);
+	auto before = fakecg::snapshot();
+	Cgroup cg;
+	Plan plan;
+	kk_undo undo = KK_UNDO_INIT;
+	kk_error err = {};
+
+	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, nullptr, &cg, &plan), "");
+	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
+	EXPECT_TRUE(IsDir(t.root() + "/pids/kakoi/c1"));
+	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+	EXPECT_EQ(fakecg::snapshot(), before);
 }
 
 TEST(Remove, NeverTakesAPreexistingParent)
