@@ -1,6 +1,5 @@
 /* kakoi list [--format table|json] [--quiet|-q] */
 #include <json-c/json.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "parser/vocab.h"
 #include "runtime/cli/cli.h"
 #include "runtime/container/container.h"
+#include "runtime/userdb/passwd.h"
 #include "runtime/version.h"
 
 static const char *status_name(int status)
@@ -37,15 +37,13 @@ static void rfc3339(long long ns, char *buf, size_t len)
 static const char *owner(void)
 {
 	static char name[64];
-	struct passwd *pw;
 
-	/* The same for every row: looked up once (NSS reads files per call). */
+	/* The same for every row: looked up once. /etc/passwd only, no NSS
+	 * (kakoi is linked statically): a user known only to LDAP or sssd
+	 * shows as #<uid>. */
 	if (name[0] != '\0')
 		return name;
-	pw = getpwuid(geteuid());
-	if (pw != NULL)
-		snprintf(name, sizeof(name), "%s", pw->pw_name);
-	else
+	if (!kk_passwd_lookup("/etc/passwd", geteuid(), KK_PASSWD_NAME, name, sizeof(name)))
 		snprintf(name, sizeof(name), "#%u", (unsigned)geteuid());
 	return name;
 }
