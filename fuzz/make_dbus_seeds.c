@@ -180,6 +180,19 @@ int main(int argc, char **argv)
 	kk_dbus_w_string(&w, "/org/freedesktop/systemd1/unit/kakoi_2dc1_2escope");
 	message("good-signal-unitnew", KK_DBUS_SIGNAL, "so", &w, NULL, NULL);
 	start_call();
+	/* PropertiesChanged, which systemd sends between replies. */
+	kk_dbus_w_string(&w, "org.freedesktop.systemd1.Unit");
+	{
+		struct kk_dbus_mark d = kk_dbus_w_array_begin(&w, 8), inv;
+
+		prop(&w, "ActiveState", "s");
+		kk_dbus_w_string(&w, "active");
+		kk_dbus_w_array_end(&w, d);
+		inv = kk_dbus_w_array_begin(&w, 4);
+		kk_dbus_w_string(&w, "Job");
+		kk_dbus_w_array_end(&w, inv);
+	}
+	message("good-signal-propertieschanged", KK_DBUS_SIGNAL, "sa{sv}as", &w, NULL, NULL);
 
 	one_string("bad-truncated", KK_DBUS_METHOD_RETURN, 'o', job, cut);
 	one_string("bad-byte-order", KK_DBUS_METHOD_RETURN, 'o', job, endian);

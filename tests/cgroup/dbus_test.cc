@@ -216,6 +216,21 @@ TEST(DbusReader, RoundTripsOfEveryPropertyType)
 	ASSERT_EQ(kk_dbus_r_string(&r, 'o', &path, &err), 0) << err.msg;
 	EXPECT_STREQ(path, "/org/freedesktop/systemd1/job/42");
 
+	// PropertiesChanged, as systemd sends it between replies: a dict.
+	Writer pc;
+	kk_dbus_w_string(&pc.w, "org.freedesktop.systemd1.Unit");
+	kk_dbus_mark d = kk_dbus_w_array_begin(&pc.w, 8);
+	kk_dbus_w_pad(&pc.w, 8);
+	kk_dbus_w_string(&pc.w, "ActiveState");
+	kk_dbus_w_signature(&pc.w, "s");
+	kk_dbus_w_string(&pc.w, "active");
+	kk_dbus_w_array_end(&pc.w, d);
+	kk_dbus_mark inv = kk_dbus_w_array_begin(&pc.w, 4);
+	kk_dbus_w_string(&pc.w, "Job");
+	kk_dbus_w_array_end(&pc.w, inv);
+	EXPECT_EQ(Parse(fakebus::Reply(5, "sa{sv}as", pc.w)), "");
+	EXPECT_TRUE(Has(Parse(fakebus::Reply(5, "s{sv}as", pc.w)), "not a signature"));
+
 	// Properties.Get's answer: a variant holding a string.
 	Writer v;
 	kk_dbus_w_signature(&v.w, "s");

@@ -136,7 +136,12 @@ static int recv_line(int fd, char *out, size_t len, long long deadline, struct k
 	}
 }
 
-/* SASL EXTERNAL as our euid: a NUL, AUTH, expect OK <guid>, BEGIN. */
+/* SASL EXTERNAL as our euid: a NUL, AUTH and BEGIN in one write, then
+ * expect OK <guid>. BEGIN goes before the OK, as sd-bus sends it:
+ * systemd's server (sd-bus, 252) that reads a BEGIN together with the
+ * first message starts the connection but leaves that message unread
+ * until something else arrives, so a BEGIN sent after the OK, followed at
+ * once by the call, can go unanswered (seen: every call timed out). */
 static int authenticate(struct kk_dbus *b, struct kk_error *err)
 {
 	long long deadline = now_ms() + b->timeout_ms;
@@ -147,7 +152,7 @@ static int authenticate(struct kk_dbus *b, struct kk_error *err)
 	at = (size_t)snprintf(msg, sizeof(msg), "%cAUTH EXTERNAL ", 0);
 	for (const char *p = uid; *p != '\0'; p++)
 		at += (size_t)snprintf(msg + at, sizeof(msg) - at, "%02x", (unsigned char)*p);
-	at += (size_t)snprintf(msg + at, sizeof(msg) - at, "\r\n");
+	at += (size_t)snprintf(msg + at, sizeof(msg) - at, "\r\nBEGIN\r\n");
 	if (send_all(b->fd, msg, at, deadline, err) < 0 ||
 	    recv_line(b->fd, line, sizeof(line), deadline, err) < 0)
 		return -1;
@@ -160,7 +165,7 @@ static int authenticate(struct kk_dbus *b, struct kk_error *err)
 		*err = e;
 		return -1;
 	}
-	return send_all(b->fd, "BEGIN\r\n", 7, deadline, err);
+	return 0;
 }
 
 static int hello(struct kk_dbus *b, struct kk_error *err)

@@ -184,7 +184,8 @@ static int skip_array(struct cur *c, const char **sig, int depth, struct kk_erro
 	struct cur sub;
 	const char *elem = *sig;
 
-	*sig = type_end(elem, 0, 0);
+	/* From the 'a': a dict entry is a complete type only in its array. */
+	*sig = type_end(elem - 1, 0, 0);
 	if (get_uint(c, 4, &n, err) < 0 || skip_to(c, alignment(*elem), err) < 0 ||
 	    need(c, n, err) < 0)
 		return -1;

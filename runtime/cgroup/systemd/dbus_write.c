@@ -42,7 +42,7 @@ static bool reserve(struct kk_dbus_writer *w, size_t n)
 
 static void put(struct kk_dbus_writer *w, const void *p, size_t n)
 {
-	if (reserve(w, n)) {
+	if (n > 0 && reserve(w, n)) {
 		memcpy(w->buf + w->len, p, n);
 		w->len += n;
 	}
