@@ -205,8 +205,9 @@ TEST(DbusReader, RoundTripsOfEveryPropertyType)
 	kk_dbus_w_array_end(&w.w, a);
 	EXPECT_EQ(Parse(fakebus::Reply(9, "a(sv)", w.w)), "");
 
-	kk_dbus_msg m;
-	ASSERT_EQ(Parse(ReplyO(), &m), "");
+	kk_dbus_msg m; // points into the bytes, which must outlive it
+	Bytes o = ReplyO();
+	ASSERT_EQ(Parse(o, &m), "");
 	EXPECT_EQ(m.type, KK_DBUS_METHOD_RETURN);
 	EXPECT_EQ(m.reply_serial, 3u);
 	kk_dbus_reader r;
