@@ -9,7 +9,7 @@
 #
 # Checks that fuzz/BUILD and fuzz/targets.sh (which the scripts use) name
 # the same targets, and that every one is built,
-# with its dictionary (but record and cli, which have none) and a
+# with its dictionary (but those fuzz_dict_of gives none) and a
 # non-empty seed corpus zip, and that each binary runs its seed corpus
 # once (libFuzzer -runs=0) without a finding. Prints one line, "cflite: ok
 # N targets in Ss" or "cflite: FAIL <why>", and exits non-zero on failure.

@@ -51,8 +51,8 @@ TRAP(int, bind, int fd, const struct sockaddr *addr, socklen_t len)
 TRAP(int, listen, int fd, int backlog)
 TRAP(int, connect, int fd, const struct sockaddr *addr, socklen_t len)
 TRAP(int, bpf, int cmd, union bpf_attr *attr, unsigned int size)
-TRAP(int, sd_call, struct sd_bus *bus, struct sd_bus_message *m, void *error,
-     struct sd_bus_message **reply)
+TRAP(int, sd_call, struct kk_dbus *bus, const struct kk_dbus_request *call,
+     struct kk_dbus_reply *reply)
 
 static const struct kk_sys traps = {
 	.mount = trap_mount,

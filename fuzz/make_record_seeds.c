@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -124,7 +125,10 @@ static int write_raw(const char *dir, const char *name, const uint8_t *data, siz
 
 	if (asprintf(&path, "%s/%s.rec", dir, name) < 0 || (f = fopen(path, "wbe")) == NULL)
 		return -1;
-	if ((len > 0 && fwrite(data, 1, len, f) != len) | (fclose(f) != 0))
+	/* fclose whether or not the write failed. */
+	bool short_write = len > 0 && fwrite(data, 1, len, f) != len;
+
+	if (fclose(f) != 0 || short_write)
 		return -1;
 	return 0;
 }

@@ -21,7 +21,6 @@ set -euo pipefail
 #   llvm-14                  llvm-profdata-14, llvm-cov-14 for scripts/coverage.sh
 #                            (clang only recommends it)
 #   libseccomp-dev libcap-dev libjson-c-dev   //third_party:{seccomp,cap,jsonc}
-#   libsystemd-dev           //third_party:systemd: sd-bus headers (libsystemd is dlopen'ed)
 #   systemd                  the systemd the driver's test boots as PID 1 in a container
 #   googletest libgtest-dev libgmock-dev      //third_party:{gtest,gmock}[_main]
 #   busybox-static           static userland for test container rootfs
@@ -50,7 +49,6 @@ PACKAGES=(
 	libseccomp-dev
 	libcap-dev
 	libjson-c-dev
-	libsystemd-dev
 	systemd
 	libssl-dev
 	googletest

@@ -134,8 +134,8 @@ KK_FAULT_WRAP(int, listen, (int fd, int b), (fd, b))
 KK_FAULT_WRAP(int, connect, (int fd, const struct sockaddr *a, socklen_t l), (fd, a, l))
 KK_FAULT_WRAP(int, bpf, (int cmd, union bpf_attr *a, unsigned int s), (cmd, a, s))
 KK_FAULT_WRAP(int, sd_call,
-	      (struct sd_bus * b, struct sd_bus_message *m, void *e, struct sd_bus_message **r),
-	      (b, m, e, r))
+	      (struct kk_dbus * b, const struct kk_dbus_request *c, struct kk_dbus_reply *r),
+	      (b, c, r))
 
 const struct kk_sys kk_fault_sys = {
 	.mount = kk_fault_mount,

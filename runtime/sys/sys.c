@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "runtime/cgroup/systemd/sdbus_api.h"
+#include "runtime/cgroup/systemd/dbus.h"
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
@@ -60,24 +60,6 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return (int)syscall(SYS_bpf, cmd, attr, size);
 }
 
-/* libsystemd is loaded already: the caller made bus and m with it. */
-static int sys_sd_call(sd_bus *bus, sd_bus_message *m, void *error, sd_bus_message **reply)
-{
-	struct kk_error ignored;
-	const struct kk_sdbus *sd = kk_sdbus(&ignored);
-	int r;
-
-	if (sd == NULL) {
-		errno = ELIBACC;
-		return -1;
-	}
-	r = sd->bus_call(bus, m, 0, error, reply);
-	if (r >= 0)
-		return 0;
-	errno = -r;
-	return -1;
-}
-
 const struct kk_sys kk_sys_linux = {
 	.mount = mount,
 	.umount2 = umount2,
@@ -110,7 +92,7 @@ const struct kk_sys kk_sys_linux = {
 	.listen = listen,
 	.connect = connect,
 	.bpf = sys_bpf,
-	.sd_call = sys_sd_call,
+	.sd_call = kk_dbus_call,
 };
 
 static const struct kk_sys *current = &kk_sys_linux;

@@ -26,8 +26,9 @@ extern "C" {
 struct clone_args;
 struct mount_attr;
 union bpf_attr;
-struct sd_bus;
-struct sd_bus_message;
+struct kk_dbus;
+struct kk_dbus_request;
+struct kk_dbus_reply;
 
 struct kk_sys {
 	/* mounts */
@@ -75,11 +76,12 @@ struct kk_sys {
 	 * same entry so a test can stand in for the whole kernel side. */
 	int (*bpf)(int cmd, union bpf_attr *attr, unsigned int size);
 	/* One D-Bus method call to systemd (runtime/cgroup/systemd: start,
-	 * change or stop the container's unit), sd_bus_call's arguments with
-	 * the default timeout; -1 and errno on failure, error (an sd_bus_error *) holding
-	 * systemd's answer when it refused. */
-	int (*sd_call)(struct sd_bus *bus, struct sd_bus_message *m, void *error,
-		       struct sd_bus_message **reply);
+	 * change, kill or stop the container's unit): kk_dbus_call() of
+	 * runtime/cgroup/systemd/dbus.h, waiting at most its timeout; -1 and
+	 * errno on failure, reply holding systemd's answer when it refused
+	 * (error_name) or why there was none (why). */
+	int (*sd_call)(struct kk_dbus *bus, const struct kk_dbus_request *call,
+		       struct kk_dbus_reply *reply);
 };
 
 /* The table in effect (never NULL). */

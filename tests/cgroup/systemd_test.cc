@@ -1,18 +1,23 @@
 // The systemd driver's pure parts: cgroupsPath "slice:prefix:name", slice
 // expansion, the resource -> property mapping (runc's values), and the
 // plan it makes over a fake tree (the scope first, kakoi's own steps after
-// it in host-attach). The D-Bus side is proven against a real systemd by
-// tests/integration/systemd_test; here only loading libsystemd (at run
-// time, sdbus_api.h) and what a missing one does to each D-Bus step.
+// it in host-attach), and the D-Bus steps against a fake systemd
+// (fake_dbus.h): the calls and their order, systemd's refusals, the
+// seam, an unreachable systemd. The client itself is dbus_test's; a real
+// systemd is tests/integration/systemd_test's.
+#include <errno.h>
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "base/warn.h"
-#include "runtime/cgroup/systemd/sdbus_api.h"
 #include "runtime/cgroup/systemd/systemd.h"
+#include "runtime/sys/sys.h"
 #include "tests/cgroup/fake_cgroupfs.h"
+#include "tests/cgroup/fake_dbus.h"
 #include "tests/cgroup/helpers.h"
 
 namespace
@@ -347,33 +352,37 @@ TEST(SystemdRecord, UseSystemdTakesTheUnitAndSliceFromThePath)
 	EXPECT_STREQ(err.msg, "state: cgroup /kakoi/x is not a systemd scope's");
 }
 
-// ---- libsystemd, loaded at run time ---------------------------------------
+// ---- the D-Bus steps, against a fake systemd ----------------------------
 
-TEST(SystemdLibrary, LoadedOnceAndKept)
-{
-	kk_error err = {};
-	const struct kk_sdbus *sd = kk_sdbus(&err);
-	ASSERT_NE(sd, nullptr) << err.msg;
-	EXPECT_EQ(kk_sdbus(&err), sd);
-	EXPECT_NE(sd->bus_new, nullptr);
-	EXPECT_NE(sd->bus_call, nullptr);
-	EXPECT_NE(sd->bus_unref, nullptr);
-}
-
-// Points the loader at another library for one test.
-class Soname
+// A temp dir for the sockets; the driver pointed at them for one test.
+class Sockets
 {
       public:
-	explicit Soname(const char *name) : old_(kk_sdbus_set_soname(name))
+	Sockets()
 	{
+		char tmpl[] = "/tmp/kakoi-sd-test.XXXXXX";
+		dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
+		private_ = dir_ + "/private";
+		bus_ = dir_ + "/bus";
+		kk_sd_set_sockets(private_.c_str(), bus_.c_str());
 	}
-	~Soname()
+	~Sockets()
 	{
-		kk_sdbus_set_soname(old_);
+		kk_sd_set_sockets(nullptr, nullptr);
+		unlink(Private().c_str());
+		rmdir(dir_.c_str());
+	}
+	std::string Private() const
+	{
+		return private_;
+	}
+	std::string Bus() const
+	{
+		return bus_;
 	}
 
       private:
-	const char *old_;
+	std::string dir_, private_, bus_;
 };
 
 std::vector<std::string> warnings;
@@ -382,64 +391,141 @@ void Keep(const char *msg)
 	warnings.push_back(msg);
 }
 
-// Every D-Bus step fails (remove: warns) naming the flag and the library,
-// before any bus exists.
-TEST(SystemdLibrary, MissingLibraryNamesTheFlagAndTheLibrary)
+// Neither socket answers: every D-Bus step fails naming both; delete only
+// warns and removes the directories.
+TEST(SystemdBus, UnreachableNamesBothSockets)
 {
-	const std::string want = "--systemd-cgroup: cannot load libkakoi-no-such.so.0: ";
-	{
-		Soname missing("libkakoi-no-such.so.0");
-		kk_error err = {};
-		EXPECT_EQ(kk_sdbus(&err), nullptr);
-		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
-		EXPECT_NE(std::string(err.msg).find("No such file"), std::string::npos) << err.msg;
-
-		kk_sd_unit u;
-		kk_sd_props props = {};
-		ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
-		err = {};
-		EXPECT_EQ(kk_sd_start(&u, &props, &err), -1);
-		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
-		err = {};
-		EXPECT_EQ(kk_sd_set(u.unit, &props, &err), -1);
-		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
-		err = {};
-		EXPECT_EQ(kk_sd_stop(u.unit, &err), -1);
-		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
-		err = {};
-		EXPECT_FALSE(kk_sd_reachable(&err));
-		EXPECT_EQ(std::string(err.msg).rfind(want, 0), 0u) << err.msg;
-
-		// delete must still work: a warning, then the directories go.
-		Tree t(Layout::HYBRID);
-		Cgroup cg;
-		ASSERT_EQ(kk_cgroup_open_systemd(t.root().c_str(), ":kakoi:c1", "c1", &cg.cg, &err),
-			  0)
-			<< err.msg;
-		warnings.clear();
-		kk_warn_set_sink(Keep);
-		int r = kk_cgroup_remove(cg.cg, &err);
-		kk_warn_set_sink(nullptr);
-		EXPECT_EQ(r, 0) << err.msg;
-		ASSERT_EQ(warnings.size(), 1u);
-		EXPECT_EQ(warnings[0].rfind(want, 0), 0u) << warnings[0];
-		EXPECT_NE(warnings[0].find("unit kakoi-c1.scope not stopped"), std::string::npos)
-			<< warnings[0];
-	}
-	// Back to the real one: loaded again.
+	Sockets socks;
+	const std::string want = "--systemd-cgroup: cannot reach systemd on " + socks.Private() +
+				 " (connect " + socks.Private() +
+				 ": No such file or directory) or the system bus: connect " +
+				 socks.Bus() + ": No such file or directory";
+	kk_sd_unit u;
+	kk_sd_props props = {};
 	kk_error err = {};
-	EXPECT_NE(kk_sdbus(&err), nullptr) << err.msg;
+	ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
+	EXPECT_EQ(kk_sd_start(&u, &props, &err), -1);
+	EXPECT_EQ(err.msg, want);
+	err = {};
+	EXPECT_EQ(kk_sd_set(u.unit, &props, &err), -1);
+	EXPECT_EQ(err.msg, want);
+	err = {};
+	EXPECT_EQ(kk_sd_stop(u.unit, &err), -1);
+	EXPECT_EQ(err.msg, want);
+	err = {};
+	EXPECT_FALSE(kk_sd_reachable(&err));
+	EXPECT_EQ(err.msg, want);
+
+	Tree t(Layout::HYBRID);
+	Cgroup cg;
+	ASSERT_EQ(kk_cgroup_open_systemd(t.root().c_str(), ":kakoi:c1", "c1", &cg.cg, &err), 0)
+		<< err.msg;
+	warnings.clear();
+	kk_warn_set_sink(Keep);
+	int r = kk_cgroup_remove(cg.cg, &err);
+	kk_warn_set_sink(nullptr);
+	EXPECT_EQ(r, 0) << err.msg;
+	ASSERT_EQ(warnings.size(), 1u);
+	EXPECT_EQ(warnings[0], want + "; unit kakoi-c1.scope not stopped");
 }
 
-// A library without sd-bus (libc): the error names the missing function.
-TEST(SystemdLibrary, LibraryWithoutSdBusNamesTheFunction)
+const char kUnitPath[] = "/org/freedesktop/systemd1/unit/kakoi_2dc1_2escope";
+
+// What a systemd with one scope answers: the start job is gone at once
+// (UnknownObject), the unit is active until stopped, then unknown.
+void Systemd(int fd, const fakebus::Call &c, bool *stopped)
 {
-	Soname libc("libc.so.6");
+	using namespace fakebus;
+	uint32_t serial = c.msg.serial;
+	std::string m = c.Member(), arg = c.FirstString();
+	if (m == "StartTransientUnit")
+		Send(fd, ReplyString(serial, 'o', "/org/freedesktop/systemd1/job/7"));
+	else if (m == "Get" && arg == "org.freedesktop.systemd1.Job")
+		Send(fd, ErrorReply(serial, "org.freedesktop.DBus.Error.UnknownObject", "gone"));
+	else if (m == "Get")
+		Send(fd, ReplyVariantString(serial, "active"));
+	else if (m == "GetUnit" && *stopped)
+		Send(fd, ErrorReply(serial, "org.freedesktop.systemd1.NoSuchUnit",
+				    "Unit kakoi-c1.scope not loaded."));
+	else if (m == "GetUnit")
+		Send(fd, ReplyString(serial, 'o', kUnitPath));
+	else if (m == "SetUnitProperties")
+		Send(fd, ErrorReply(serial, "org.freedesktop.DBus.Error.InvalidArgs",
+				    "Cannot set property TasksMax, or unknown property."));
+	else if (m == "StopUnit") {
+		*stopped = true;
+		Send(fd, ReplyString(serial, 'o', "/org/freedesktop/systemd1/job/8"));
+	} else {
+		Send(fd, EmptyReply(serial));
+	}
+}
+
+TEST(SystemdBus, StartWaitsForActiveAndStopForGone)
+{
+	Sockets socks;
+	bool stopped = false;
+	fakebus::Server srv([&](int fd, const fakebus::Call &c) { Systemd(fd, c, &stopped); });
+	ASSERT_TRUE(srv.Listen(socks.Private()));
+	kk_sd_unit u;
+	kk_sd_props props = {};
 	kk_error err = {};
-	EXPECT_EQ(kk_sdbus(&err), nullptr);
-	EXPECT_EQ(std::string(err.msg).rfind("--systemd-cgroup: cannot load libc.so.6: ", 0), 0u)
-		<< err.msg;
-	EXPECT_NE(std::string(err.msg).find("sd_bus_new"), std::string::npos) << err.msg;
+	ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
+	ASSERT_EQ(kk_sd_scope_props(&u, 4242, KK_SD_UNIFIED, nullptr, &props, &err), 0);
+	EXPECT_TRUE(kk_sd_reachable(&err)) << err.msg;
+	EXPECT_EQ(kk_sd_start(&u, &props, &err), 0) << err.msg;
+	EXPECT_EQ(kk_sd_stop(u.unit, &err), 0) << err.msg;
+	srv.Stop();
+	EXPECT_EQ(srv.members,
+		  (V{"StartTransientUnit kakoi-c1.scope", "Get org.freedesktop.systemd1.Job",
+		     "GetUnit kakoi-c1.scope", "Get org.freedesktop.systemd1.Unit",
+		     "KillUnit kakoi-c1.scope", "StopUnit kakoi-c1.scope", "GetUnit kakoi-c1.scope",
+		     "ResetFailedUnit kakoi-c1.scope"}));
+}
+
+TEST(SystemdBus, SystemdsRefusalIsTheError)
+{
+	Sockets socks;
+	bool stopped = false;
+	fakebus::Server srv([&](int fd, const fakebus::Call &c) { Systemd(fd, c, &stopped); });
+	ASSERT_TRUE(srv.Listen(socks.Private()));
+	kk_sd_props props = {};
+	kk_error err = {};
+	EXPECT_EQ(kk_sd_set("kakoi-c1.scope", &props, &err), -1);
+	EXPECT_STREQ(err.msg, "--systemd-cgroup: set properties of kakoi-c1.scope: Cannot set "
+			      "property TasksMax, or unknown property.");
+}
+
+// The calls that change systemd go through kk_sys()->sd_call: failed
+// there, nothing reaches systemd and the error is the seam's errno.
+int FailCall(kk_dbus *, const kk_dbus_request *, kk_dbus_reply *)
+{
+	errno = EIO;
+	return -1;
+}
+
+TEST(SystemdBus, ChangesGoThroughTheSeam)
+{
+	Sockets socks;
+	bool stopped = false;
+	fakebus::Server srv([&](int fd, const fakebus::Call &c) { Systemd(fd, c, &stopped); });
+	ASSERT_TRUE(srv.Listen(socks.Private()));
+	struct kk_sys failing = kk_sys_linux;
+	failing.sd_call = FailCall;
+	const struct kk_sys *old = kk_sys_set(&failing);
+	kk_sd_unit u;
+	kk_sd_props props = {};
+	kk_error err = {};
+	ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
+	int start = kk_sd_start(&u, &props, &err);
+	std::string start_err = err.msg;
+	int stop = kk_sd_stop(u.unit, &err);
+	kk_sys_set(old);
+	EXPECT_EQ(start, -1);
+	EXPECT_EQ(start_err, "--systemd-cgroup: start kakoi-c1.scope: Input/output error");
+	EXPECT_EQ(stop, -1);
+	EXPECT_STREQ(err.msg, "--systemd-cgroup: kill kakoi-c1.scope: Input/output error");
+	srv.Stop();
+	EXPECT_EQ(srv.members, V{});
 }
 
 } // namespace

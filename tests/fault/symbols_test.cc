@@ -4,8 +4,9 @@
 // same checks find them there, so the test can fail.
 //
 // Neither binary links libsystemd (DT_NEEDED): every exec would load it and
-// its dependencies (start-up cost, as libcrypto was); the systemd driver
-// loads it with dlopen (runtime/cgroup/systemd/sdbus_api.h).
+// its dependencies (start-up cost, as libcrypto was), and the systemd
+// driver speaks D-Bus itself (runtime/cgroup/systemd/dbus.h). Nor does the
+// release binary refer to dlopen: a static kakoi could not use it safely.
 #include <elf.h>
 
 #include <gtest/gtest.h>
@@ -147,8 +148,22 @@ TEST(Binaries, DoNotLinkLibsystemd)
 		for (const auto &lib : needed)
 			EXPECT_EQ(lib.rfind("libsystemd", 0), std::string::npos)
 				<< bin << " links " << lib
-				<< ": load it at run time (runtime/cgroup/systemd/sdbus_api.h)";
+				<< ": the driver speaks D-Bus itself "
+				   "(runtime/cgroup/systemd/dbus.h)";
 	}
+}
+
+// No symbol named dlopen (or dlmopen) in .dynsym or .symtab, and no
+// versioned reference to one. kakoi_fault is the control that the symbol
+// tables were read.
+TEST(ReleaseBinary, DoesNotReferToDlopen)
+{
+	Symbols syms = ElfSymbols(ReadBinary("runtime/kakoi"));
+	ASSERT_FALSE(syms.names.empty()) << "runtime/kakoi is not a readable ELF file";
+	for (const auto &name : syms.names)
+		EXPECT_TRUE(name.rfind("dlopen", 0) != 0 && name.rfind("dlmopen", 0) != 0 &&
+			    name.rfind("__libc_dlopen", 0) != 0)
+			<< "runtime/kakoi refers to " << name;
 }
 
 // The positive control: the checks above do find the fault code where it is.

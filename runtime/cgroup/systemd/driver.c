@@ -149,8 +149,8 @@ int cg_sd_remove(const struct kk_cgroup *cg, struct kk_error *err)
 	struct kk_error why = {0};
 
 	/* A systemd that is gone took its units with it; the directories it
-	 * left are removed like any cgroup's. Without libsystemd nothing could
-	 * stop the unit either: a container must stay deletable. */
+	 * left are removed like any cgroup's: a container must stay
+	 * deletable. */
 	if (!kk_sd_reachable(&why)) {
 		kk_warn("%s; unit %s not stopped", why.msg, cg->sd->unit);
 		return 0;

@@ -1,157 +1,142 @@
 /* The D-Bus side of the systemd driver: start the container's transient
  * scope, change its properties, stop it. systemd is reached on its private
  * socket (what systemctl uses as root: no dbus-daemon needed), else on the
- * system bus. The calls that change something go through kk_sys()->sd_call
- * so the fault campaign and tests can fail them; the reads (the unit's
- * state while waiting for a job) do not. sd-bus is libsystemd's, loaded on
- * the first call (sdbus_api.h): each entry point takes the table first. */
+ * system bus, with kakoi's own client (dbus.h). The calls that change
+ * something go through kk_sys()->sd_call so the fault campaign and tests
+ * can fail them; the reads (the unit's state while waiting for a job, and
+ * ResetFailedUnit, which only forgets a failed unit) do not. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-bus.h>
-
-#include "runtime/cgroup/systemd/sdbus_api.h"
+#include "runtime/cgroup/systemd/dbus.h"
 #include "runtime/cgroup/systemd/systemd.h"
 #include "runtime/sys/sys.h"
 
-#define PRIVATE_ADDRESS "unix:path=/run/systemd/private"
+#define PRIVATE_SOCKET "/run/systemd/private"
+#define SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
 #define DEST "org.freedesktop.systemd1"
 #define PATH "/org/freedesktop/systemd1"
 #define MANAGER "org.freedesktop.systemd1.Manager"
+#define PROPERTIES "org.freedesktop.DBus.Properties"
+#define NO_SUCH_UNIT "org.freedesktop.systemd1.NoSuchUnit"
 #define FLAG "--systemd-cgroup"
 #define WAIT_MS 30000
 
-/* The sd-bus functions; set by api() at each entry point, before any bus,
- * message or error holds something to free. */
-static const struct kk_sdbus *sd;
+static const char *private_socket = PRIVATE_SOCKET;
+static const char *bus_socket = SYSTEM_BUS_SOCKET;
 
-static int api(struct kk_error *err)
+void kk_sd_set_sockets(const char *private_path, const char *bus_path)
 {
-	sd = kk_sdbus(err);
-	return sd != NULL ? 0 : -1;
+	private_socket = private_path != NULL ? private_path : PRIVATE_SOCKET;
+	bus_socket = bus_path != NULL ? bus_path : SYSTEM_BUS_SOCKET;
 }
 
-static void bus_unrefp(sd_bus **b)
+static int bus_open(struct kk_dbus **bus, struct kk_error *err)
 {
-	if (*b != NULL)
-		sd->bus_flush_close_unref(*b);
+	struct kk_error private_err = {0};
+
+	if (kk_dbus_open_path(private_socket, false, bus, &private_err) == 0 ||
+	    kk_dbus_open_path(bus_socket, true, bus, err) == 0)
+		return 0;
+	kk_error_prefix(err, FLAG ": cannot reach systemd on %s (%s) or the system bus",
+			private_socket, private_err.msg);
+	return -1;
 }
 
-static void msg_unrefp(sd_bus_message **m)
+/* Why a call failed: systemd's own message when it answered, else what
+ * the client saw (no answer, a malformed one), else errno (the seam). */
+static int call_error(const struct kk_dbus_reply *reply, int errnum, const char *what,
+		      const char *unit, struct kk_error *err)
 {
-	if (*m != NULL)
-		sd->bus_message_unref(*m);
-}
-
-/* An error the library never loaded for is still SD_BUS_ERROR_NULL. */
-static void error_freep(sd_bus_error *e)
-{
-	if (sd != NULL)
-		sd->bus_error_free(e);
-}
-
-#define AUTOBUS __attribute__((cleanup(bus_unrefp)))
-#define AUTOMSG __attribute__((cleanup(msg_unrefp)))
-#define AUTOERR __attribute__((cleanup(error_freep)))
-
-static int connect_private(sd_bus **out)
-{
-	sd_bus *b = NULL;
-	int r = sd->bus_new(&b);
-
-	if (r < 0)
-		return r;
-	r = sd->bus_set_address(b, PRIVATE_ADDRESS);
-	if (r >= 0)
-		r = sd->bus_start(b);
-	if (r < 0) {
-		sd->bus_unref(b);
-		return r;
+	if (reply->error_name[0] != '\0') {
+		kk_error_set(err, KK_ERR_SYS, FLAG ": %s %s: %s", what, unit,
+			     reply->error_msg[0] ? reply->error_msg : reply->error_name);
+		kk_error_make_printable(err);
+		return -1;
 	}
-	*out = b;
-	return 0;
+	if (reply->why.msg[0] == '\0')
+		return kk_error_sys(err, errnum, FLAG ": %s %s", what, unit);
+	*err = reply->why;
+	kk_error_prefix(err, FLAG ": %s %s", what, unit);
+	return -1;
 }
 
-static int bus_open(sd_bus **bus, struct kk_error *err)
+static bool has_name(const struct kk_dbus_reply *reply, const char *name)
 {
-	int r = connect_private(bus), r2;
-
-	if (r >= 0)
-		return 0;
-	r2 = sd->bus_open_system(bus);
-	if (r2 >= 0)
-		return 0;
-	return kk_error_sys(err, -r2,
-			    FLAG ": cannot reach systemd on /run/systemd/private (%s) or the "
-				 "system bus",
-			    strerror(-r));
+	return strcmp(reply->error_name, name) == 0;
 }
 
-/* Why a call failed: systemd's own message when it answered. */
-static int call_error(const sd_bus_error *e, int errnum, const char *what, const char *unit,
-		      struct kk_error *err)
+/* A method of path's iface with the body in w (signature sig); through
+ * the seam when it changes systemd. */
+static int call(struct kk_dbus *bus, bool seam, const char *path, const char *iface,
+		const char *method, const char *sig, const struct kk_dbus_writer *w,
+		struct kk_dbus_reply *reply)
 {
-	if (sd->bus_error_is_set(e))
-		return kk_error_set(err, KK_ERR_SYS, FLAG ": %s %s: %s", what, unit,
-				    e->message ? e->message : e->name);
-	return kk_error_sys(err, errnum, FLAG ": %s %s", what, unit);
+	const struct kk_dbus_request c = {
+		.dest = DEST,
+		.path = path,
+		.iface = iface,
+		.member = method,
+		.sig = sig,
+		.body = w->buf,
+		.body_len = w->len,
+	};
+
+	if (kk_dbus_w_check(w, &reply->why) < 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return seam ? kk_sys()->sd_call(bus, &c, reply) : kk_dbus_call(bus, &c, reply);
 }
 
-static int append_prop(sd_bus_message *m, const struct kk_sd_prop *p)
+static void append_prop(struct kk_dbus_writer *w, const struct kk_sd_prop *p)
 {
-	int r = sd->bus_message_open_container(m, 'r', "sv");
+	static const char *const sigs[] = {
+		[KK_SD_BOOL] = "b",   [KK_SD_U64] = "t",   [KK_SD_STR] = "s",
+		[KK_SD_BYTES] = "ay", [KK_SD_PIDS] = "au",
+	};
+	struct kk_dbus_mark m;
 
-	if (r < 0)
-		return r;
-	if ((r = sd->bus_message_append_basic(m, 's', p->name)) < 0)
-		return r;
+	kk_dbus_w_pad(w, 8);
+	kk_dbus_w_string(w, p->name);
+	kk_dbus_w_signature(w, sigs[p->type]);
 	switch (p->type) {
 	case KK_SD_BOOL:
-		r = sd->bus_message_append(m, "v", "b", (int)(p->u64 != 0));
+		kk_dbus_w_bool(w, p->u64 != 0);
 		break;
 	case KK_SD_U64:
-		r = sd->bus_message_append(m, "v", "t", p->u64);
+		kk_dbus_w_u64(w, p->u64);
 		break;
 	case KK_SD_STR:
-		r = sd->bus_message_append(m, "v", "s", p->str);
-		break;
-	case KK_SD_PIDS:
-		r = sd->bus_message_append(m, "v", "au", 1, (uint32_t)p->u64);
+		kk_dbus_w_string(w, p->str);
 		break;
 	case KK_SD_BYTES:
-		r = sd->bus_message_open_container(m, 'v', "ay");
-		if (r >= 0)
-			r = sd->bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
-		if (r >= 0)
-			r = sd->bus_message_close_container(m);
+		m = kk_dbus_w_array_begin(w, 1);
+		for (size_t i = 0; i < p->n_bytes; i++)
+			kk_dbus_w_byte(w, p->bytes[i]);
+		kk_dbus_w_array_end(w, m);
+		break;
+	case KK_SD_PIDS:
+		m = kk_dbus_w_array_begin(w, 4);
+		kk_dbus_w_u32(w, (uint32_t)p->u64);
+		kk_dbus_w_array_end(w, m);
 		break;
 	}
-	return r < 0 ? r : sd->bus_message_close_container(m);
 }
 
-static int append_props(sd_bus_message *m, const struct kk_sd_props *props)
+/* a(sv) */
+static void append_props(struct kk_dbus_writer *w, const struct kk_sd_props *props)
 {
-	int r = sd->bus_message_open_container(m, 'a', "(sv)");
+	struct kk_dbus_mark m = kk_dbus_w_array_begin(w, 8);
 
-	for (size_t i = 0; r >= 0 && i < props->n; i++)
-		r = append_prop(m, &props->v[i]);
-	return r < 0 ? r : sd->bus_message_close_container(m);
-}
-
-static int new_call(sd_bus *bus, const char *method, sd_bus_message **m, const char *unit,
-		    struct kk_error *err)
-{
-	int r = sd->bus_message_new_method_call(bus, m, DEST, PATH, MANAGER, method);
-
-	if (r < 0)
-		return kk_error_sys(err, -r, FLAG ": %s %s", method, unit);
-	return 0;
+	for (size_t i = 0; i < props->n; i++)
+		append_prop(w, &props->v[i]);
+	kk_dbus_w_array_end(w, m);
 }
 
 static long long now_ms(void)
@@ -162,58 +147,80 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* The unit's ActiveState, or "" when systemd has no such unit loaded. */
-static int active_state(sd_bus *bus, const char *unit, char *out, size_t len)
+/* Properties.Get of a string property (sd_bus_get_property_string). */
+static int get_string(struct kk_dbus *bus, const char *path, const char *iface, const char *prop,
+		      char *out, size_t len, struct kk_dbus_reply *reply)
 {
-	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
-	AUTOMSG sd_bus_message *reply = NULL;
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	struct kk_dbus_reader r;
+	const char *value;
+
+	kk_dbus_w_string(&w, iface);
+	kk_dbus_w_string(&w, prop);
+	if (call(bus, false, path, PROPERTIES, "Get", "ss", &w, reply) < 0)
+		return -1;
+	kk_dbus_r_init(&r, &reply->msg);
+	if (kk_dbus_r_variant(&r, "s", &reply->why) < 0 ||
+	    kk_dbus_r_string(&r, 's', &value, &reply->why) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	snprintf(out, len, "%s", value);
+	return 0;
+}
+
+/* The unit's ActiveState, or "" when systemd has no such unit loaded. */
+static int active_state(struct kk_dbus *bus, const char *unit, char *out, size_t len,
+			struct kk_error *err)
+{
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
+	KK_AUTOREPLY struct kk_dbus_reply get = {0};
+	struct kk_dbus_reader r;
 	const char *path;
-	char *state = NULL;
-	int r = sd->bus_call_method(bus, DEST, PATH, MANAGER, "GetUnit", &e, &reply, "s", unit);
 
 	out[0] = '\0';
-	if (r < 0)
-		return sd->bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit") ? 0 : r;
-	if ((r = sd->bus_message_read(reply, "o", &path)) < 0)
-		return r;
-	r = sd->bus_get_property_string(bus, DEST, path, "org.freedesktop.systemd1.Unit",
-					"ActiveState", &e, &state);
-	if (r < 0)
-		return sd->bus_error_has_name(&e, "org.freedesktop.DBus.Error.UnknownObject") ? 0
-											      : r;
-	snprintf(out, len, "%s", state);
-	free(state);
+	kk_dbus_w_string(&w, unit);
+	if (call(bus, false, PATH, MANAGER, "GetUnit", "s", &w, &reply) < 0)
+		return has_name(&reply, NO_SUCH_UNIT)
+			       ? 0
+			       : call_error(&reply, errno, "read the state of", unit, err);
+	kk_dbus_r_init(&r, &reply.msg);
+	if (kk_dbus_r_string(&r, 'o', &path, &reply.why) < 0)
+		return call_error(&reply, EBADMSG, "read the state of", unit, err);
+	if (get_string(bus, path, "org.freedesktop.systemd1.Unit", "ActiveState", out, len, &get) <
+	    0)
+		return has_name(&get, "org.freedesktop.DBus.Error.UnknownObject")
+			       ? 0
+			       : call_error(&get, errno, "read the state of", unit, err);
 	return 0;
 }
 
 /* Whether systemd still has the job (its object goes when it finishes). */
-static bool job_pending(sd_bus *bus, const char *job)
+static bool job_pending(struct kk_dbus *bus, const char *job)
 {
-	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
-	char *state = NULL;
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
+	char state[64];
 
-	if (sd->bus_get_property_string(bus, DEST, job, "org.freedesktop.systemd1.Job", "State", &e,
-					&state) < 0)
-		return false;
-	free(state);
-	return true;
+	return get_string(bus, job, "org.freedesktop.systemd1.Job", "State", state, sizeof(state),
+			  &reply) == 0;
 }
 
 /* Polls until the unit is up (active) or down (inactive, failed or gone);
  * a scope's start is a single step, so polling costs little and needs no
  * signal subscription. job (when up): the start job; once it is gone and
  * the unit is not active, the start failed. */
-static int wait_state(sd_bus *bus, const char *unit, bool up, const char *job, struct kk_error *err)
+static int wait_state(struct kk_dbus *bus, const char *unit, bool up, const char *job,
+		      struct kk_error *err)
 {
 	char state[64];
 	long long end = now_ms() + WAIT_MS;
 
 	for (;;) {
 		bool done = up && !job_pending(bus, job);
-		int r = active_state(bus, unit, state, sizeof(state));
 
-		if (r < 0)
-			return kk_error_sys(err, -r, FLAG ": read the state of %s", unit);
+		if (active_state(bus, unit, state, sizeof(state), err) < 0)
+			return -1;
 		if (up && strcmp(state, "active") == 0)
 			return 0;
 		if (up && (done || strcmp(state, "failed") == 0 || state[0] == '\0'))
@@ -229,75 +236,71 @@ static int wait_state(sd_bus *bus, const char *unit, bool up, const char *job, s
 	}
 }
 
-/* One manager method on the unit (StopUnit, KillUnit) through the seam; an
- * unknown unit is done already. */
-static int unit_call(sd_bus *bus, const char *method, const char *what, const char *unit,
+/* One manager method on the unit (StopUnit "ss", KillUnit "ssi") through
+ * the seam; an unknown unit is done already. */
+static int unit_call(struct kk_dbus *bus, const char *method, const char *what, const char *unit,
 		     const char *arg, int sig, struct kk_error *err)
 {
-	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
-	AUTOMSG sd_bus_message *m = NULL;
-	AUTOMSG sd_bus_message *reply = NULL;
-	int r;
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
 
-	if (new_call(bus, method, &m, unit, err) < 0)
-		return -1;
-	r = sig ? sd->bus_message_append(m, "ssi", unit, arg, sig)
-		: sd->bus_message_append(m, "ss", unit, arg);
-	if (r < 0)
-		return kk_error_sys(err, -r, FLAG ": %s %s", what, unit);
-	if (kk_sys()->sd_call(bus, m, &e, &reply) == 0 ||
-	    sd->bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+	kk_dbus_w_string(&w, unit);
+	kk_dbus_w_string(&w, arg);
+	if (sig)
+		kk_dbus_w_i32(&w, sig);
+	if (call(bus, true, PATH, MANAGER, method, sig ? "ssi" : "ss", &w, &reply) == 0 ||
+	    has_name(&reply, NO_SUCH_UNIT))
 		return 0;
-	return call_error(&e, errno, what, unit, err);
+	return call_error(&reply, errno, what, unit, err);
 }
 
 /* SIGKILL first: a stop sends SIGTERM and waits TimeoutStopSec (90 s by
  * default) for processes that ignore it, such as a container init still
  * waiting for `start`. Whoever stops the unit (a failed create's rollback,
  * delete) wants its processes gone. */
-static int stop_on(sd_bus *bus, const char *unit, struct kk_error *err)
+static int stop_on(struct kk_dbus *bus, const char *unit, struct kk_error *err)
 {
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
+
 	if (unit_call(bus, "KillUnit", "kill", unit, "all", SIGKILL, err) < 0 ||
 	    unit_call(bus, "StopUnit", "stop", unit, "replace", 0, err) < 0 ||
 	    wait_state(bus, unit, false, NULL, err) < 0)
 		return -1;
 	/* A failed scope would stay listed (and its name taken) until reset. */
-	sd->bus_call_method(bus, DEST, PATH, MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
+	kk_dbus_w_string(&w, unit);
+	call(bus, false, PATH, MANAGER, "ResetFailedUnit", "s", &w, &reply);
 	return 0;
 }
 
 bool kk_sd_reachable(struct kk_error *why)
 {
-	AUTOBUS sd_bus *bus = NULL;
+	KK_AUTODBUS struct kk_dbus *bus = NULL;
 
-	return api(why) == 0 && bus_open(&bus, why) == 0;
+	return bus_open(&bus, why) == 0;
 }
 
 int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, struct kk_error *err)
 {
-	AUTOBUS sd_bus *bus = NULL;
-	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
-	AUTOMSG sd_bus_message *m = NULL;
-	AUTOMSG sd_bus_message *reply = NULL;
+	KK_AUTODBUS struct kk_dbus *bus = NULL;
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
 	struct kk_error ignored = {0};
+	struct kk_dbus_reader r;
 	const char *job;
-	int r;
 
-	if (api(err) < 0 || bus_open(&bus, err) < 0 ||
-	    new_call(bus, "StartTransientUnit", &m, u->unit, err) < 0)
+	if (bus_open(&bus, err) < 0)
 		return -1;
-	r = sd->bus_message_append(m, "ss", u->unit, "replace");
-	if (r >= 0)
-		r = append_props(m, props);
-	if (r >= 0)
-		r = sd->bus_message_append(m, "a(sa(sv))", 0);
-	if (r < 0)
-		return kk_error_sys(err, -r, FLAG ": start %s: build the call", u->unit);
-	if (kk_sys()->sd_call(bus, m, &e, &reply) < 0)
-		return call_error(&e, errno, "start", u->unit, err);
-	r = sd->bus_message_read(reply, "o", &job);
-	if (r < 0)
-		kk_error_sys(err, -r, FLAG ": start %s: read the job", u->unit);
+	kk_dbus_w_string(&w, u->unit);
+	kk_dbus_w_string(&w, "replace");
+	append_props(&w, props);
+	kk_dbus_w_array_end(&w, kk_dbus_w_array_begin(&w, 8)); /* no auxiliary units */
+	if (call(bus, true, PATH, MANAGER, "StartTransientUnit", "ssa(sv)a(sa(sv))", &w, &reply) <
+	    0)
+		return call_error(&reply, errno, "start", u->unit, err);
+	kk_dbus_r_init(&r, &reply.msg);
+	if (kk_dbus_r_string(&r, 'o', &job, &reply.why) < 0)
+		call_error(&reply, EBADMSG, "start", u->unit, err);
 	else if (wait_state(bus, u->unit, true, job, err) == 0)
 		return 0;
 	/* The job ran but the unit is not up: leave no unit behind. */
@@ -307,30 +310,25 @@ int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, str
 
 int kk_sd_set(const char *unit, const struct kk_sd_props *props, struct kk_error *err)
 {
-	AUTOBUS sd_bus *bus = NULL;
-	AUTOERR sd_bus_error e = SD_BUS_ERROR_NULL;
-	AUTOMSG sd_bus_message *m = NULL;
-	AUTOMSG sd_bus_message *reply = NULL;
-	int r;
+	KK_AUTODBUS struct kk_dbus *bus = NULL;
+	KK_AUTOWRITER struct kk_dbus_writer w = {0};
+	KK_AUTOREPLY struct kk_dbus_reply reply = {0};
 
-	if (api(err) < 0 || bus_open(&bus, err) < 0 ||
-	    new_call(bus, "SetUnitProperties", &m, unit, err) < 0)
+	if (bus_open(&bus, err) < 0)
 		return -1;
-	r = sd->bus_message_append(m, "sb", unit, 1);
-	if (r >= 0)
-		r = append_props(m, props);
-	if (r < 0)
-		return kk_error_sys(err, -r, FLAG ": set properties of %s: build the call", unit);
-	if (kk_sys()->sd_call(bus, m, &e, &reply) < 0)
-		return call_error(&e, errno, "set properties of", unit, err);
+	kk_dbus_w_string(&w, unit);
+	kk_dbus_w_bool(&w, true); /* runtime only */
+	append_props(&w, props);
+	if (call(bus, true, PATH, MANAGER, "SetUnitProperties", "sba(sv)", &w, &reply) < 0)
+		return call_error(&reply, errno, "set properties of", unit, err);
 	return 0;
 }
 
 int kk_sd_stop(const char *unit, struct kk_error *err)
 {
-	AUTOBUS sd_bus *bus = NULL;
+	KK_AUTODBUS struct kk_dbus *bus = NULL;
 
-	if (api(err) < 0 || bus_open(&bus, err) < 0)
+	if (bus_open(&bus, err) < 0)
 		return -1;
 	return stop_on(bus, unit, err);
 }

@@ -4,8 +4,8 @@
  * runc maps them. Three parts, one file each:
  *   unit_name.c   cgroupsPath "slice:prefix:name" -> slice, unit, cgroup path
  *   properties.c  linux.resources -> unit properties (pure)
- *   scope.c       the D-Bus calls (sd-bus): start, set, stop, through kk_sys()
- * sdbus_api.h holds the sd-bus functions, from libsystemd loaded at run time.
+ *   scope.c       the D-Bus calls: start, set, stop, through kk_sys()
+ * dbus.h is the D-Bus client scope.c speaks through (no libsystemd).
  * See README.md in this folder. */
 #ifndef KK_RUNTIME_CGROUP_SYSTEMD_H
 #define KK_RUNTIME_CGROUP_SYSTEMD_H
@@ -114,11 +114,10 @@ void kk_sd_prop_format(const struct kk_sd_prop *p, char *buf, size_t len);
 /* --- the D-Bus side (scope.c) --------------------------------------------
  * Each call connects to systemd (its private socket /run/systemd/private,
  * as systemctl does as root, else the system bus), makes its calls through
- * kk_sys()->sd_call and waits for the job. Errors name --systemd-cgroup;
- * without libsystemd.so.0 every call fails, saying so. */
+ * kk_sys()->sd_call and waits for the job. Errors name --systemd-cgroup
+ * and, when systemd refused, carry its message. */
 
-/* Whether systemd answers on either socket; why says why not (no
- * libsystemd, neither socket answers). */
+/* Whether systemd answers on either socket; why says why not. */
 bool kk_sd_reachable(struct kk_error *why);
 /* Starts the scope u->unit with props (kk_sd_scope_props); returns once
  * systemd reports it active (at most 30 s). A unit that did not come up
@@ -128,6 +127,10 @@ int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, str
 int kk_sd_set(const char *unit, const struct kk_sd_props *props, struct kk_error *err);
 /* Stops the unit and waits until it is gone; an unknown unit is fine. */
 int kk_sd_stop(const char *unit, struct kk_error *err);
+
+/* For tests: the sockets tried, systemd's private one (no Hello) and the
+ * system bus (NULL: /run/systemd/private, /run/dbus/system_bus_socket). */
+void kk_sd_set_sockets(const char *private_path, const char *bus_path);
 
 #ifdef __cplusplus
 }
