@@ -129,8 +129,9 @@ void BindLoader(Config *config, std::string path)
 // it, so it must be kakoi's sealed copy and never the binary on the host,
 // whatever the namespaces. The script runs `kakoi update ID --resources -`,
 // which reads stdin first: that keeps it alive for the host to look at.
-// kakoi needs its dynamic loader and libc in the container for that (the
-// attack needs an image that has them, as most images do).
+// The release kakoi is a static PIE and runs in any image; a dynamic build
+// (ASan) needs its loader and libc bound in, as the attack needs an image
+// that has them, as most images do.
 TEST_F(Security, AnEntrypointInterpretedByProcSelfExeGetsTheSealedCopy)
 {
 	BindLoader(config_.get(), Interpreter(KakoiBinary()));
