@@ -40,7 +40,8 @@ source "$ROOT/fuzz/targets.sh"
 # The library folders the targets link (fuzz/BUILD's deps, transitively),
 # and the harness helpers.
 LIB_DIRS=(base parser hooks runtime/loader runtime/sys runtime/exec runtime/cgroup runtime/cgroup/bpf
-	runtime/cgroup/systemd runtime/state runtime/rootfs runtime/process runtime/container runtime/cli)
+	runtime/cgroup/systemd runtime/state runtime/rootfs runtime/process runtime/userdb runtime/container
+	runtime/cli)
 HARNESS=(fuzz/fuzz_check.c fuzz/temp_tree.c fuzz/host_trap.c fuzz/oci_keys.c)
 
 # .bazelrc's flags for every compile, minus -Werror and the hardening: a

@@ -37,7 +37,18 @@ ln -s busybox "$bundle/rootfs/bin/sh"
 jq '.process.args = ["/bin/sh", "-c", "echo hello from $(busybox hostname), pid $$; busybox grep CapEff /proc/self/status"]' \
 	"$bundle/config.json" >"$bundle/config.json.new"
 mv "$bundle/config.json.new" "$bundle/config.json"
-trap '"$kakoi" --root "$root" delete --force demo >/dev/null 2>&1 || true; rm -rf "$bundle"' EXIT
+# kakoi leaves its own /kakoi cgroup parent for the next container
+# (docs/cgroups.md): remove the ones this demo made, while empty.
+pre_parents=$(ls -d /sys/fs/cgroup/*/kakoi 2>/dev/null || true)
+cleanup() {
+	"$kakoi" --root "$root" delete --force demo >/dev/null 2>&1 || true
+	for d in /sys/fs/cgroup/*/kakoi; do
+		[[ -d $d ]] || continue
+		grep -qxF "$d" <<<"$pre_parents" || rmdir "$d" 2>/dev/null || true
+	done
+	rm -rf "$bundle"
+}
+trap cleanup EXIT
 echo
 echo "\$ kakoi plan --bundle $bundle demo | head"
 "$kakoi" plan --bundle "$bundle" demo >"$bundle/plan.txt"

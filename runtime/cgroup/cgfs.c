@@ -81,7 +81,21 @@ int cg_undo_rmdir(const void *arg, struct kk_error *err)
 	return 0;
 }
 
-static int make_one(const char *dir, bool *created, struct kk_undo *undo, struct kk_error *err)
+/* The undo of a parent made on the way (kakoi's own /kakoi): another
+ * container may have moved in since, and then the directory is its too.
+ * Busy is done; only the container's own directory waits for its tasks. */
+static int undo_rmdir_parent(const void *arg, struct kk_error *err)
+{
+	const char *dir = arg;
+
+	if (kk_sys()->unlinkat(AT_FDCWD, dir, AT_REMOVEDIR) == 0 || errno == ENOENT ||
+	    errno == EBUSY || errno == ENOTEMPTY)
+		return 0;
+	return kk_error_sys(err, errno, "rmdir %s", dir);
+}
+
+static int make_one(const char *dir, bool leaf, bool *created, struct kk_undo *undo,
+		    struct kk_error *err)
 {
 	struct stat st;
 	char what[PATH_MAX + 32];
@@ -97,7 +111,8 @@ static int make_one(const char *dir, bool *created, struct kk_undo *undo, struct
 	}
 	*created = true;
 	snprintf(what, sizeof(what), "remove cgroup %s", dir);
-	return kk_undo_push(undo, what, cg_undo_rmdir, dir, strlen(dir) + 1, err);
+	return kk_undo_push(undo, what, leaf ? cg_undo_rmdir : undo_rmdir_parent, dir,
+			    strlen(dir) + 1, err);
 }
 
 /* One walk of cg_mkdir_p; ENOENT in err->sys_errno when a parent vanished. */
@@ -120,7 +135,7 @@ static int mkdir_walk(const struct cg_hier *h, const char *path, cg_made_fn made
 		root_len += len;
 		dir[root_len] = '\0';
 		p += len;
-		if (make_one(dir, &created, undo, err) < 0)
+		if (make_one(dir, *p == '\0', &created, undo, err) < 0)
 			return -1;
 		if (made != NULL && made(parent, dir, created, h, flags, undo, err) < 0)
 			return -1;

@@ -243,22 +243,36 @@ TEST(Remove, LeavesKakoisOwnPrefixForTheNextContainer)
 	EXPECT_EQ(kk_cgroup_remove(two.cg, &err), 0) << err.msg;
 }
 
-// The rollback of the create that made /kakoi still takes it (while empty):
-// a failed create leaves the tree as it found it.
-TEST(Remove, TheUndoOfTheCreateThatMadeThePrefixTakesIt)
+// The rollback of the create that made /kakoi takes it while empty: a
+// failed create leaves the tree as it found it. If another container has
+// moved in meanwhile, /kakoi is the other's now: the undo takes only its own
+// directory and succeeds (no retries, no error for a busy parent).
+TEST(Remove, TheUndoTakesThePrefixItMadeUnlessAnotherMovedIn)
 {
-	Tree t(Layout::V1);
-	auto before = fakecg::snapshot();
-	Cgroup cg;
-	Plan plan;
-	kk_undo undo = KK_UNDO_INIT;
-	kk_error err = {};
+	for (bool other : {false, true}) {
+		Tree t(Layout::V1);
+		auto before = fakecg::snapshot();
+		Cgroup cg;
+		Plan plan;
+		kk_undo undo = KK_UNDO_INIT;
+		kk_error err = {};
+		const std::string kakoi = t.root() + "/pids/kakoi";
 
-	ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, nullptr, &cg, &plan), "");
-	ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
-	EXPECT_TRUE(IsDir(t.root() + "/pids/kakoi/c1"));
-	ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
-	EXPECT_EQ(fakecg::snapshot(), before);
+		ASSERT_EQ(cgtest::PlanFor(t.root(), nullptr, nullptr, &cg, &plan), "");
+		ASSERT_EQ(cgtest::Apply(plan.plan, cg.cg, 1, &undo), "");
+		EXPECT_TRUE(IsDir(kakoi + "/c1"));
+		if (other) {
+			ASSERT_EQ(mkdir((kakoi + "/other").c_str(), 0755), 0);
+		}
+		ASSERT_EQ(kk_undo_run(&undo, &err), 0) << err.msg;
+		EXPECT_FALSE(IsDir(kakoi + "/c1"));
+		EXPECT_EQ(IsDir(kakoi + "/other"), other);
+		if (other) {
+			rmdir((kakoi + "/other").c_str());
+		} else {
+			EXPECT_EQ(fakecg::snapshot(), before);
+		}
+	}
 }
 
 TEST(Remove, NeverTakesAPreexistingParent)

@@ -487,20 +487,36 @@ TEST(DbusConnection, AnErrorCarriesItsNameAndMessage)
 	kk_dbus_reply_free(&reply);
 }
 
-TEST(DbusConnection, NoAnswerTimesOut)
+// No answer, or half of one: the call times out. Either way the stream may
+// be in the middle of a message now, so the connection refuses every later
+// call at once instead of reading the rest as a new header.
+TEST(DbusConnection, NoAnswerTimesOutAndTheConnectionIsNotUsedAgain)
 {
-	fakebus::Server srv([](int, const fakebus::Call &) {});
-	Conn c;
-	kk_error err = {};
-	ASSERT_EQ(kk_dbus_open_fd(srv.Pair(), false, &c.b, &err), 0) << err.msg;
-	kk_dbus_set_timeout(c.b, 200);
-	kk_dbus_request call = GetUnit();
-	kk_dbus_reply reply = {};
-	EXPECT_EQ(kk_dbus_call(c.b, &call, &reply), -1);
-	EXPECT_EQ(errno, ETIMEDOUT);
-	EXPECT_EQ(std::string(reply.why.msg),
-		  "GetUnit: D-Bus: no answer in time: Connection timed out");
-	kk_dbus_reply_free(&reply);
+	for (bool half : {false, true}) {
+		fakebus::Server srv([&](int fd, const fakebus::Call &call) {
+			Bytes b = ReplyO("/x", call.msg.serial);
+			if (half)
+				fakebus::Send(fd, Bytes(b.begin(), b.begin() + 20));
+		});
+		Conn c;
+		kk_error err = {};
+		ASSERT_EQ(kk_dbus_open_fd(srv.Pair(), false, &c.b, &err), 0) << err.msg;
+		kk_dbus_set_timeout(c.b, 200);
+		kk_dbus_request call = GetUnit();
+		kk_dbus_reply reply = {};
+		EXPECT_EQ(kk_dbus_call(c.b, &call, &reply), -1);
+		EXPECT_EQ(errno, ETIMEDOUT);
+		EXPECT_EQ(std::string(reply.why.msg),
+			  "GetUnit: D-Bus: no answer in time: Connection timed out");
+		EXPECT_EQ(kk_dbus_call(c.b, &call, &reply), -1);
+		EXPECT_EQ(std::string(reply.why.msg),
+			  "D-Bus: GetUnit: the connection is out of step after an earlier error");
+		kk_dbus_reply_free(&reply);
+		kk_dbus_close(c.b);
+		c.b = nullptr;
+		srv.Stop();
+		EXPECT_EQ(srv.members.size(), 1u) << "the second call was sent";
+	}
 }
 
 TEST(DbusConnection, AMalformedReplyIsRefused)

@@ -361,7 +361,14 @@ class Sockets
 	Sockets()
 	{
 		char tmpl[] = "/tmp/kakoi-sd-test.XXXXXX";
-		dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
+		// No fallback to /tmp itself: the destructor removes the dir.
+		if (mkdtemp(tmpl) == nullptr) {
+			ADD_FAILURE() << "mkdtemp: " << strerror(errno);
+			dir_ = "/nonexistent/kakoi-sd-test"; // nothing made, nothing removed
+		} else {
+			dir_ = tmpl;
+			made_ = true;
+		}
 		private_ = dir_ + "/private";
 		bus_ = dir_ + "/bus";
 		kk_sd_set_sockets(private_.c_str(), bus_.c_str());
@@ -369,6 +376,8 @@ class Sockets
 	~Sockets()
 	{
 		kk_sd_set_sockets(nullptr, nullptr);
+		if (!made_)
+			return;
 		unlink(Private().c_str());
 		rmdir(dir_.c_str());
 	}
@@ -383,6 +392,7 @@ class Sockets
 
       private:
 	std::string dir_, private_, bus_;
+	bool made_ = false;
 };
 
 std::vector<std::string> warnings;
@@ -501,6 +511,65 @@ int FailCall(kk_dbus *, const kk_dbus_request *, kk_dbus_reply *)
 {
 	errno = EIO;
 	return -1;
+}
+
+// systemd answers a KillUnit of a scope whose processes are all gone with
+// NoSuchProcess while the scope is still loaded: nothing left to kill, so
+// the stop goes on.
+TEST(SystemdBus, AKillOfAnEmptyScopeIsDone)
+{
+	Sockets socks;
+	bool stopped = false;
+	fakebus::Server srv([&](int fd, const fakebus::Call &c) {
+		if (c.Member() == "KillUnit")
+			fakebus::Send(fd,
+				      fakebus::ErrorReply(c.msg.serial,
+							  "org.freedesktop.systemd1.NoSuchProcess",
+							  "No process to kill"));
+		else
+			Systemd(fd, c, &stopped);
+	});
+	ASSERT_TRUE(srv.Listen(socks.Private()));
+	kk_error err = {};
+	EXPECT_EQ(kk_sd_stop("kakoi-c1.scope", &err), 0) << err.msg;
+	srv.Stop();
+	EXPECT_TRUE(stopped) << "StopUnit was not sent after the kill";
+}
+
+// A StartTransientUnit that gets no answer may have started the unit all
+// the same: the start fails and the unit is stopped, on a new connection.
+// One that systemd refused (an ERROR) started nothing and stops nothing.
+TEST(SystemdBus, AStartWithoutAnAnswerIsStoppedARefusedOneIsNot)
+{
+	for (bool refuse : {false, true}) {
+		Sockets socks;
+		bool stopped = false;
+		fakebus::Server srv([&](int fd, const fakebus::Call &c) {
+			if (c.Member() == "StartTransientUnit" && refuse)
+				fakebus::Send(fd, fakebus::ErrorReply(
+							  c.msg.serial,
+							  "org.freedesktop.systemd1.UnitExists",
+							  "Unit kakoi-c1.scope already exists."));
+			else if (c.Member() != "StartTransientUnit")
+				Systemd(fd, c, &stopped);
+		});
+		ASSERT_TRUE(srv.Listen(socks.Private()));
+		kk_sd_set_call_timeout(200);
+		kk_sd_unit u;
+		kk_sd_props props = {};
+		kk_error err = {};
+		ASSERT_EQ(kk_sd_parse_path(":kakoi:c1", "c1", &u, &err), 0) << err.msg;
+		EXPECT_EQ(kk_sd_start(&u, &props, &err), -1);
+		kk_sd_set_call_timeout(0);
+		srv.Stop();
+		std::string want = refuse ? "--systemd-cgroup: start kakoi-c1.scope: Unit "
+					    "kakoi-c1.scope already exists."
+					  : "--systemd-cgroup: start kakoi-c1.scope: "
+					    "StartTransientUnit: D-Bus: no answer in time: "
+					    "Connection timed out";
+		EXPECT_EQ(std::string(err.msg), want);
+		EXPECT_EQ(stopped, !refuse) << (refuse ? "refused" : "unanswered");
+	}
 }
 
 TEST(SystemdBus, ChangesGoThroughTheSeam)

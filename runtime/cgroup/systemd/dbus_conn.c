@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ struct kk_dbus {
 	int fd;
 	uint32_t serial;
 	int timeout_ms;
+	/* A send or receive stopped part way, or a message was refused: the
+	 * stream's next bytes are not a message boundary any more. */
+	bool broken;
 };
 
 static long long now_ms(void)
@@ -180,9 +184,12 @@ static int hello(struct kk_dbus *b, struct kk_error *err)
 
 	if (kk_dbus_call(b, &call, &reply) == 0)
 		return 0;
-	if (reply.error_name[0] != '\0')
-		return kk_error_set(err, KK_ERR_SYS, "D-Bus: Hello: %s: %s", reply.error_name,
-				    reply.error_msg);
+	if (reply.error_name[0] != '\0') {
+		kk_error_set(err, KK_ERR_SYS, "D-Bus: Hello: %s: %s", reply.error_name,
+			     reply.error_msg);
+		kk_error_make_printable(err); /* the bus daemon's text */
+		return -1;
+	}
 	*err = reply.why;
 	kk_error_prefix(err, "Hello");
 	return -1;
@@ -206,6 +213,25 @@ int kk_dbus_open_fd(int fd, bool want_hello, struct kk_dbus **out, struct kk_err
 	return 0;
 }
 
+/* A unix socket's connect does not block on a listener that is slow to
+ * accept when the socket is non-blocking: it fails with EAGAIN while the
+ * backlog is full. Try again until the deadline, so a wedged systemd
+ * cannot hold kakoi longer than any other wait. -1 and errno. */
+static int connect_by(int fd, const struct sockaddr_un *sa, long long deadline)
+{
+	for (;;) {
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		usleep(10000);
+	}
+}
+
 int kk_dbus_open_path(const char *path, bool want_hello, struct kk_dbus **out, struct kk_error *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -214,10 +240,10 @@ int kk_dbus_open_path(const char *path, bool want_hello, struct kk_dbus **out, s
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return kk_error_set(err, KK_ERR_INVALID, "D-Bus: socket path %s too long", path);
 	memcpy(sa.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return kk_error_sys(err, errno, "D-Bus: socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (connect_by(fd, &sa, now_ms() + KK_DBUS_TIMEOUT_MS) < 0)
 		return kk_error_sys(err, errno, "connect %s", path);
 	return kk_dbus_open_fd(kk_steal_fd(&fd), want_hello, out, err);
 }
@@ -296,15 +322,25 @@ int kk_dbus_call(struct kk_dbus *b, const struct kk_dbus_request *call, struct k
 	uint32_t serial;
 
 	kk_dbus_reply_free(reply);
+	if (b->broken) {
+		kk_error_set(&reply->why, KK_ERR_SYS,
+			     "D-Bus: %s: the connection is out of step after an earlier error",
+			     call->member);
+		return failed(reply);
+	}
 	if (++b->serial == 0)
 		b->serial = 1;
 	serial = b->serial;
-	if (kk_dbus_msg_encode(call, serial, &w, &reply->why) < 0 ||
-	    send_all(b->fd, w.buf, w.len, deadline, &reply->why) < 0)
+	if (kk_dbus_msg_encode(call, serial, &w, &reply->why) < 0)
 		return failed(reply);
+	if (send_all(b->fd, w.buf, w.len, deadline, &reply->why) < 0) {
+		b->broken = true;
+		return failed(reply);
+	}
 	/* Signals and anything else not answering this call are skipped. */
 	for (;;) {
 		if (recv_msg(b, reply, deadline) < 0) {
+			b->broken = true;
 			kk_error_prefix(&reply->why, "%s", call->member);
 			return failed(reply);
 		}

@@ -139,8 +139,12 @@ static int get_str(struct cur *c, char t, const char **out, struct kk_error *err
 	uint64_t n;
 	const char *s;
 
-	if (get_uint(c, t == 'g' ? 1 : 4, &n, err) < 0 || need(c, (size_t)n + 1, err) < 0)
+	/* n < what is left, not n + 1 <= it: n + 1 wraps where size_t is 32 bits. */
+	if (get_uint(c, t == 'g' ? 1 : 4, &n, err) < 0)
 		return -1;
+	if (n >= c->end - c->pos)
+		return bad(err, c, "truncated (a string of %llu bytes, %zu left)",
+			   (unsigned long long)n, c->end - c->pos);
 	s = (const char *)c->d + c->pos;
 	if (s[n] != '\0' || memchr(s, '\0', n) != NULL)
 		return bad(err, c, "string of %llu bytes is not NUL-terminated or holds a NUL",

@@ -24,6 +24,7 @@
 #define MANAGER "org.freedesktop.systemd1.Manager"
 #define PROPERTIES "org.freedesktop.DBus.Properties"
 #define NO_SUCH_UNIT "org.freedesktop.systemd1.NoSuchUnit"
+#define NO_SUCH_PROCESS "org.freedesktop.systemd1.NoSuchProcess"
 #define FLAG "--systemd-cgroup"
 #define WAIT_MS 30000
 
@@ -36,13 +37,23 @@ void kk_sd_set_sockets(const char *private_path, const char *bus_path)
 	bus_socket = bus_path != NULL ? bus_path : SYSTEM_BUS_SOCKET;
 }
 
+static int call_timeout_ms;
+
+void kk_sd_set_call_timeout(int ms)
+{
+	call_timeout_ms = ms;
+}
+
 static int bus_open(struct kk_dbus **bus, struct kk_error *err)
 {
 	struct kk_error private_err = {0};
 
 	if (kk_dbus_open_path(private_socket, false, bus, &private_err) == 0 ||
-	    kk_dbus_open_path(bus_socket, true, bus, err) == 0)
+	    kk_dbus_open_path(bus_socket, true, bus, err) == 0) {
+		if (call_timeout_ms > 0)
+			kk_dbus_set_timeout(*bus, call_timeout_ms);
 		return 0;
+	}
 	kk_error_prefix(err, FLAG ": cannot reach systemd on %s (%s) or the system bus",
 			private_socket, private_err.msg);
 	return -1;
@@ -237,7 +248,9 @@ static int wait_state(struct kk_dbus *bus, const char *unit, bool up, const char
 }
 
 /* One manager method on the unit (StopUnit "ss", KillUnit "ssi") through
- * the seam; an unknown unit is done already. */
+ * the seam; an unknown unit is done already, and so is a kill of a scope
+ * whose processes are gone (systemd answers NoSuchProcess while the
+ * emptied scope is still loaded). */
 static int unit_call(struct kk_dbus *bus, const char *method, const char *what, const char *unit,
 		     const char *arg, int sig, struct kk_error *err)
 {
@@ -249,7 +262,7 @@ static int unit_call(struct kk_dbus *bus, const char *method, const char *what, 
 	if (sig)
 		kk_dbus_w_i32(&w, sig);
 	if (call(bus, true, PATH, MANAGER, method, sig ? "ssi" : "ss", &w, &reply) == 0 ||
-	    has_name(&reply, NO_SUCH_UNIT))
+	    has_name(&reply, NO_SUCH_UNIT) || (sig && has_name(&reply, NO_SUCH_PROCESS)))
 		return 0;
 	return call_error(&reply, errno, what, unit, err);
 }
@@ -271,6 +284,15 @@ static int stop_on(struct kk_dbus *bus, const char *unit, struct kk_error *err)
 	kk_dbus_w_string(&w, unit);
 	call(bus, false, PATH, MANAGER, "ResetFailedUnit", "s", &w, &reply);
 	return 0;
+}
+
+static int stop_fresh(const char *unit, struct kk_error *err)
+{
+	KK_AUTODBUS struct kk_dbus *bus = NULL;
+
+	if (bus_open(&bus, err) < 0)
+		return -1;
+	return stop_on(bus, unit, err);
 }
 
 bool kk_sd_reachable(struct kk_error *why)
@@ -296,15 +318,26 @@ int kk_sd_start(const struct kk_sd_unit *u, const struct kk_sd_props *props, str
 	append_props(&w, props);
 	kk_dbus_w_array_end(&w, kk_dbus_w_array_begin(&w, 8)); /* no auxiliary units */
 	if (call(bus, true, PATH, MANAGER, "StartTransientUnit", "ssa(sv)a(sa(sv))", &w, &reply) <
-	    0)
-		return call_error(&reply, errno, "start", u->unit, err);
+	    0) {
+		call_error(&reply, errno, "start", u->unit, err);
+		/* Refused (an ERROR from systemd): nothing was started, and a
+		 * unit of that name may be someone else's. No answer: systemd
+		 * may have started it all the same. */
+		kk_dbus_closep(&bus);
+		if (reply.error_name[0] == '\0')
+			stop_fresh(u->unit, &ignored);
+		return -1;
+	}
 	kk_dbus_r_init(&r, &reply.msg);
 	if (kk_dbus_r_string(&r, 'o', &job, &reply.why) < 0)
 		call_error(&reply, EBADMSG, "start", u->unit, err);
 	else if (wait_state(bus, u->unit, true, job, err) == 0)
 		return 0;
-	/* The job ran but the unit is not up: leave no unit behind. */
-	stop_on(bus, u->unit, &ignored);
+	/* The job ran but the unit is not up: leave no unit behind, on a
+	 * fresh connection (a failure above may have left this one out of
+	 * step). */
+	kk_dbus_closep(&bus);
+	stop_fresh(u->unit, &ignored);
 	return -1;
 }
 
@@ -326,9 +359,5 @@ int kk_sd_set(const char *unit, const struct kk_sd_props *props, struct kk_error
 
 int kk_sd_stop(const char *unit, struct kk_error *err)
 {
-	KK_AUTODBUS struct kk_dbus *bus = NULL;
-
-	if (bus_open(&bus, err) < 0)
-		return -1;
-	return stop_on(bus, unit, err);
+	return stop_fresh(unit, err);
 }

@@ -131,6 +131,9 @@ int kk_sd_stop(const char *unit, struct kk_error *err);
 /* For tests: the sockets tried, systemd's private one (no Hello) and the
  * system bus (NULL: /run/systemd/private, /run/dbus/system_bus_socket). */
 void kk_sd_set_sockets(const char *private_path, const char *bus_path);
+/* For tests: each call's deadline in ms on the connections opened next
+ * (0: KK_DBUS_TIMEOUT_MS). */
+void kk_sd_set_call_timeout(int ms);
 
 #ifdef __cplusplus
 }
