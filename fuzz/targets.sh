@@ -7,7 +7,8 @@
 
 # Short names: the binary is <name>_fuzz.
 # shellcheck disable=SC2034 # used by the scripts that source this
-FUZZ_TARGETS=(config config_structured loader process resources state image policy plan record cli devices_bpf alloc dbus)
+FUZZ_TARGETS=(config config_structured loader process resources state image policy plan record cli devices_bpf alloc dbus
+	passwd)
 
 # The corpus directory of a target, from the repository root: its own,
 # but config_structured (config's target with another mutator) and loader
@@ -20,13 +21,13 @@ fuzz_corpus_of() {
 	echo "fuzz/corpus/$t"
 }
 
-# The dictionary of a target: oci (JSON) or image; none for record, cli
-# and dbus, whose few words libFuzzer's comparison tracing finds by
+# The dictionary of a target: oci (JSON) or image; none for record, cli,
+# dbus and passwd, whose few words libFuzzer's comparison tracing finds by
 # itself, nor for devices_bpf, whose input is raw rule bytes.
 fuzz_dict_of() {
 	case "${1%_fuzz}" in
 	image) echo image ;;
-	record | cli | devices_bpf | dbus) ;;
+	record | cli | devices_bpf | dbus | passwd) ;;
 	*) echo oci ;;
 	esac
 }

@@ -17,14 +17,16 @@ static char *read_file(const char *path)
 	KK_AUTOCLOSE int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	KK_AUTOFREE char *buf = NULL;
 	struct stat st;
-	size_t n = 0;
+	size_t n = 0, cap;
 	ssize_t r;
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return NULL;
-	buf = malloc(KK_PASSWD_MAX + 1);
-	while (buf != NULL && n < KK_PASSWD_MAX &&
-	       ((r = read(fd, buf + n, KK_PASSWD_MAX - n)) > 0 || (r < 0 && errno == EINTR)))
+	/* What the file holds now (a line added meanwhile is not needed). */
+	cap = st.st_size < KK_PASSWD_MAX ? (size_t)st.st_size : KK_PASSWD_MAX;
+	buf = malloc(cap + 1);
+	while (buf != NULL && n < cap &&
+	       ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
 		n += r > 0 ? (size_t)r : 0;
 	if (buf != NULL)
 		buf[n] = '\0';
